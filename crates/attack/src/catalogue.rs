@@ -492,7 +492,7 @@ impl Catalogue {
                     let so = self.object(s);
                     so.kind == ObjectKind::DetectionStrategy
                         && so.is_active()
-                        && so.analytic_refs.iter().any(|r| *r == o.stix_id)
+                        && so.analytic_refs.contains(&o.stix_id)
                 })
                 .collect(),
             _ => vec![detector],
@@ -527,7 +527,7 @@ impl Catalogue {
             return Vec::new();
         };
         self.active_techniques()
-            .filter(|&t| self.object(t).tactics.iter().any(|x| *x == short))
+            .filter(|&t| self.object(t).tactics.contains(&short))
             .collect()
     }
 
