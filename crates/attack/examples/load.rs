@@ -1,29 +1,58 @@
-//! Loads a bundle and prints how long it took and what it holds: `cargo run --release --example load -- FILE`.
+//! Times the load path in process: a bare serde_json pass over the bundle (the floor: every byte
+//! parsed, nothing kept) against the full catalogue load, medians over several runs.
+//!
+//! `cargo run --release -p navlayer-attack --example load -- FILE [--runs N] [--json]`
 use std::time::Instant;
 
 use navlayer_attack::{Catalogue, LoadOptions};
 
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let path = std::env::args().nth(1).ok_or("usage: load FILE")?;
-    let start = Instant::now();
+    let mut args = std::env::args().skip(1);
+    let path = args.next().ok_or("usage: load FILE [--runs N] [--json]")?;
+    let mut runs = 11usize;
+    let mut json = false;
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--runs" => runs = args.next().ok_or("--runs N")?.parse()?,
+            "--json" => json = true,
+            other => return Err(format!("unknown argument {other}").into()),
+        }
+    }
     let bytes = std::fs::read(&path)?;
-    let read = start.elapsed();
-    let t = Instant::now();
-    let _: serde::de::IgnoredAny = serde_json::from_slice(&bytes)?;
-    let bare = t.elapsed();
-    let t = Instant::now();
-    let cat = Catalogue::from_slice(&bytes, path.as_ref(), &LoadOptions::default())?;
-    let load = t.elapsed();
-    println!(
-        "{} {} spec {}: read {:?}, bare parse {:?}, catalogue {:?}, {} objects, {} relationships",
-        cat.domain(),
-        cat.release(),
-        cat.spec_version(),
-        read,
-        bare,
-        load,
-        cat.objects().len(),
-        cat.relationships().len()
-    );
+    let mut bare = Vec::new();
+    let mut load = Vec::new();
+    let mut summary = String::new();
+    for _ in 0..runs.max(1) {
+        let t = Instant::now();
+        let _: serde::de::IgnoredAny = serde_json::from_slice(&bytes)?;
+        bare.push(t.elapsed().as_secs_f64() * 1e3);
+        let t = Instant::now();
+        let cat = Catalogue::from_slice(&bytes, path.as_ref(), &LoadOptions::default())?;
+        load.push(t.elapsed().as_secs_f64() * 1e3);
+        summary = format!(
+            "{} {}: {} objects, {} relationships",
+            cat.domain(),
+            cat.release(),
+            cat.objects().len(),
+            cat.relationships().len()
+        );
+    }
+    let (b, l) = (median(bare), median(load));
+    if json {
+        println!(
+            "{{\"runs\": {runs}, \"bare_parse_ms\": {b:.2}, \"catalogue_ms\": {l:.2}, \"ratio\": {:.3}}}",
+            l / b
+        );
+    } else {
+        println!(
+            "{summary}\nmedian of {runs}: bare serde_json parse {b:.1} ms, catalogue load {l:.1} ms ({:.2}x)",
+            l / b
+        );
+    }
     Ok(())
 }
