@@ -35,6 +35,32 @@ enum Command {
     Show(cmd::show::ShowArgs),
     /// Query the catalogue (techniques mitigated by, used by, detected by, …).
     Query(cmd::query::QueryArgs),
+    /// Generate attack.mitre.org's per-object layers (mitigation, group, software, campaign, asset).
+    Generate(cmd::generate::GenerateArgs),
+    /// Validate layer files (any format), optionally against ATT&CK data.
+    Validate(cmd::validate::ValidateArgs),
+    /// Convert a layer file of any format to format 4.5.
+    Convert(cmd::convert::ConvertArgs),
+    /// Serve the HTTP API and the web matrix editor (layers kept in SQLite with revisions).
+    Serve(cmd::serve::ServeArgs),
+    /// Migrate layers to another ATT&CK release, with a report on every entry.
+    Migrate(cmd::migrate::MigrateArgs),
+    /// What changed in a domain's techniques between two ATT&CK releases.
+    ReleaseDiff(cmd::release_diff::ReleaseDiffArgs),
+    /// Combine layers with a score expression (the Navigator's "create layer from other layers").
+    Combine(cmd::combine::CombineArgs),
+    /// Techniques in any of the layers.
+    Union(cmd::combine::SetArgs),
+    /// Techniques in every layer.
+    Intersect(cmd::combine::SetArgs),
+    /// Techniques in layer A and in none of the others.
+    Subtract(cmd::combine::SubtractArgs),
+    /// What changed between two layers (text, JSON, or a layer colouring the changes).
+    Diff(cmd::diff::DiffArgs),
+    /// Keep the techniques of some platforms (uses the ATT&CK data).
+    Filter(cmd::filter::FilterArgs),
+    /// Coverage per tactic against an ATT&CK release (text, JSON or CSV).
+    Stats(cmd::stats::StatsArgs),
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -43,6 +69,19 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Data(args) => cmd::data::run(&ctx, args),
         Command::Show(args) => cmd::show::run(&ctx, args),
         Command::Query(args) => cmd::query::run(&ctx, args),
+        Command::Generate(args) => cmd::generate::run(&ctx, args),
+        Command::Validate(args) => cmd::validate::run(&ctx, args),
+        Command::Convert(args) => cmd::convert::run(&ctx, args),
+        Command::Serve(args) => cmd::serve::run(&ctx, args),
+        Command::Migrate(args) => cmd::migrate::run(&ctx, args),
+        Command::ReleaseDiff(args) => cmd::release_diff::run(&ctx, args),
+        Command::Combine(args) => cmd::combine::run(&ctx, args),
+        Command::Union(args) => cmd::combine::run_union(&ctx, args),
+        Command::Intersect(args) => cmd::combine::run_intersect(&ctx, args),
+        Command::Subtract(args) => cmd::combine::run_subtract(&ctx, args),
+        Command::Diff(args) => cmd::diff::run(&ctx, args),
+        Command::Filter(args) => cmd::filter::run(&ctx, args),
+        Command::Stats(args) => cmd::stats::run(&ctx, args),
     }
 }
 

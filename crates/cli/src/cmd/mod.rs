@@ -1,5 +1,15 @@
 //! One module per subcommand.
 
+pub mod combine;
+pub mod convert;
 pub mod data;
+pub mod diff;
+pub mod filter;
+pub mod generate;
+pub mod migrate;
 pub mod query;
+pub mod release_diff;
+pub mod serve;
 pub mod show;
+pub mod stats;
+pub mod validate;

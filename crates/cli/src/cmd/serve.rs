@@ -1,0 +1,74 @@
+//! `navlayer serve`: the HTTP API and web UI (crates/server).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use clap::Args;
+
+use crate::context::Context;
+
+#[derive(Args, Debug)]
+#[command(after_help = "Examples:
+  navlayer --data ../shared/attack-data serve                      http://127.0.0.1:8080, layers in the user data folder
+  navlayer serve --db team.sqlite --addr 127.0.0.1:9000
+  navlayer serve --addr 0.0.0.0:8080 --token \"$(openssl rand -hex 24)\"   reachable from the network: writes need the token
+  curl -X POST -H 'Authorization: Bearer TOKEN' --data-binary @layer.json 'http://HOST:8080/api/import?filename=layer.json'")]
+pub struct ServeArgs {
+    /// Address to listen on. Any address other than loopback requires --token.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    addr: SocketAddr,
+    /// SQLite database file (created and migrated on first start).
+    /// Default: layers.sqlite in the user's data folder.
+    #[arg(long, value_name = "PATH")]
+    db: Option<PathBuf>,
+    /// Bearer token every write (POST, PUT, DELETE) must carry (also NAVLAYER_TOKEN).
+    #[arg(long, env = "NAVLAYER_TOKEN", hide_env_values = true)]
+    token: Option<String>,
+    /// Largest request body, in bytes.
+    #[arg(long, default_value_t = 16 * 1024 * 1024)]
+    max_body: usize,
+    /// Most technique entries in one layer.
+    #[arg(long, default_value_t = 50_000)]
+    max_entries: usize,
+    /// Longest a request may take, in seconds.
+    #[arg(long, default_value_t = 30)]
+    timeout: u64,
+}
+
+pub fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<ExitCode> {
+    navlayer_server::check_address(&args.addr, args.token.as_deref())?;
+    let db = match args.db {
+        Some(p) => p,
+        None => navlayer_server::default_db_path()
+            .context("no user data folder on this system: pass --db PATH")?,
+    };
+    let mut config = navlayer_server::Config::new(db.clone());
+    config.data = ctx.global.data.clone();
+    config.token = args.token;
+    config.limits = navlayer_server::Limits {
+        body_bytes: args.max_body,
+        entries: args.max_entries,
+        timeout: Duration::from_secs(args.timeout.max(1)),
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(args.addr)
+            .await
+            .with_context(|| format!("cannot listen on {}", args.addr))?;
+        let local = listener.local_addr().unwrap_or(args.addr);
+        eprintln!(
+            "navlayer serve: http://{local}/ (database {}{})",
+            db.display(),
+            if config.token.is_some() { ", writes need the token" } else { "" }
+        );
+        navlayer_server::serve(listener, config).await?;
+        anyhow::Ok(())
+    })?;
+    Ok(ExitCode::SUCCESS)
+}

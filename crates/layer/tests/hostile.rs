@@ -1,0 +1,138 @@
+//! Hostile input: every case ends in layers or a clear error, never a panic, with bounded memory.
+
+use navlayer_layer::read::{parse_layers, parse_layers_with, read_layer_file, ReadOptions};
+use navlayer_layer::validate::Severity;
+use navlayer_layer::LayerError;
+
+fn err(bytes: &[u8]) -> LayerError {
+    match parse_layers(bytes, "h.json") {
+        Ok(l) => panic!("expected an error, loaded {} layer(s)", l.len()),
+        Err(e) => e,
+    }
+}
+
+#[test]
+fn deeply_nested_json_is_refused_without_stack_overflow() {
+    for depth in [200usize, 100_000, 1_000_000] {
+        let text = "[".repeat(depth);
+        let e = err(text.as_bytes());
+        assert_eq!(e.kind(), "json");
+        assert!(e.to_string().contains("nested more than 128"), "{e}");
+        let text = format!(
+            r#"{{"name":"x","domain":"enterprise-attack","techniques":[{{"techniqueID":"T1059","metadata":{}1{}}}]}}"#,
+            "{\"a\":".repeat(depth),
+            "}".repeat(depth)
+        );
+        assert_eq!(err(text.as_bytes()).kind(), "json");
+    }
+}
+
+#[test]
+fn a_200_mb_file_is_refused_before_it_is_read() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("huge.json");
+    let f = std::fs::File::create(&path).expect("create");
+    f.set_len(200 * 1024 * 1024).expect("sparse file");
+    let e = read_layer_file(&path).expect_err("too large");
+    assert_eq!(e.kind(), "too-large");
+    let msg = e.to_string();
+    assert!(msg.contains("209715200 bytes") && msg.contains("limit"), "{msg}");
+    // The same limit applies to bytes given directly.
+    let small = ReadOptions { max_bytes: 10 };
+    let e = parse_layers_with(br#"{"name":"abcdefghijk"}"#, "b", &small).expect_err("limit");
+    assert_eq!(e.kind(), "too-large");
+}
+
+#[test]
+fn invalid_utf8_names_line_and_column() {
+    let e = err(b"{\"name\":\"ok\",\n \"description\":\"caf\xE9\"}");
+    assert_eq!(e.kind(), "encoding");
+    let msg = e.to_string();
+    assert!(msg.starts_with("h.json:2:20: invalid UTF-8 (byte 0xE9"), "{msg}");
+    assert!(msg.contains("re-save it as UTF-8"), "{msg}");
+    // Unpaired surrogate in UTF-16.
+    let mut b = vec![0xFF, 0xFE];
+    for u in [b'{' as u16, 0xD800, b'}' as u16] {
+        b.extend_from_slice(&u.to_le_bytes());
+    }
+    assert_eq!(err(&b).kind(), "encoding");
+    // UTF-32 and odd-length UTF-16.
+    assert_eq!(err(&[0xFF, 0xFE, 0, 0, b'{', 0, 0, 0]).kind(), "encoding");
+    assert_eq!(err(&[0xFF, 0xFE, b'{', 0, b'}']).kind(), "encoding");
+}
+
+#[test]
+fn byte_order_mark_is_accepted_and_noted() {
+    let mut b = vec![0xEF, 0xBB, 0xBF];
+    b.extend_from_slice(br#"{"name":"x","domain":"enterprise-attack"}"#);
+    let l = parse_layers(&b, "bom").expect("loads");
+    assert!(l[0]
+        .findings
+        .iter()
+        .any(|f| f.severity == Severity::Info && f.message.contains("byte-order mark")));
+}
+
+#[test]
+fn duplicate_keys_are_errors() {
+    let l = parse_layers(
+        br#"{"name":"x","domain":"enterprise-attack","domain":"mobile-attack"}"#,
+        "d",
+    )
+    .expect("loads");
+    let f = l[0]
+        .findings
+        .iter()
+        .find(|f| f.pointer == "/domain" && f.severity == Severity::Error)
+        .expect("duplicate finding");
+    assert!(f.message.contains("duplicate key \"domain\""), "{}", f.message);
+    assert_eq!(l[0].layer.domain, "mobile-attack", "the last value wins, as in JavaScript");
+}
+
+#[test]
+fn huge_and_non_finite_numbers() {
+    let layer = |score: &str| {
+        format!(r#"{{"name":"x","domain":"enterprise-attack","techniques":[{{"techniqueID":"T1059","score":{score}}}]}}"#)
+    };
+    let e = err(layer("1e400").as_bytes());
+    assert!(e.to_string().contains("too large"), "{e}");
+    for s in ["NaN", "Infinity", "-Infinity"] {
+        let e = err(layer(s).as_bytes());
+        assert_eq!(e.kind(), "json");
+        assert!(e.to_string().contains("no NaN or Infinity"), "{e}");
+    }
+    let l = parse_layers(layer("123456789012345678901234567890").as_bytes(), "n").expect("loads");
+    assert_eq!(l[0].layer.techniques[0].score, Some(1.2345678901234568e29));
+    let l = parse_layers(layer("1.7976931348623157e308").as_bytes(), "n").expect("loads");
+    assert_eq!(l[0].layer.techniques[0].score, Some(f64::MAX));
+    // A huge score written as a string is not coerced to infinity.
+    let l = parse_layers(layer("\"1e999\"").as_bytes(), "n").expect("loads");
+    assert_eq!(l[0].layer.techniques[0].score, None);
+    // A sorting value beyond i64 is dropped, not wrapped.
+    let l = parse_layers(
+        br#"{"name":"x","domain":"enterprise-attack","sorting":18446744073709551615}"#,
+        "n",
+    )
+    .expect("loads");
+    assert_eq!(l[0].layer.sorting, None);
+}
+
+#[test]
+fn other_garbage_gets_a_hint() {
+    let cases: [(&[u8], &str, &str); 8] = [
+        (b"", "json", "empty"),
+        (b"  \n ", "json", "empty"),
+        (b"<html><body>404</body></html>", "json", "HTML"),
+        (b"{\"name\":\"x\",\n<<<<<<< HEAD\n}", "json", "merge-conflict"),
+        (b"\"just a string\"", "not-a-layer", "a string"),
+        (b"[]", "not-a-layer", "empty array"),
+        (b"[{\"name\":\"x\",\"domain\":\"enterprise-attack\"}, 3]", "not-a-layer", "/1"),
+        (br#"{"type":"bundle","objects":[]}"#, "not-a-layer", "STIX bundle"),
+    ];
+    for (bytes, kind, text) in cases {
+        let e = err(bytes);
+        assert_eq!(e.kind(), kind, "{e}");
+        assert!(e.to_string().contains(text), "{e} lacks {text:?}");
+    }
+    let e = err(b"{\"name\":\"x\",}");
+    assert!(e.to_string().starts_with("h.json:1:13: invalid JSON"), "{e}");
+}

@@ -1,0 +1,498 @@
+//! The layer store: an SQLite file in WAL mode holding every layer and every revision of it.
+//!
+//! Each save appends a revision (the previous ones are kept); writes name the revision they were
+//! based on, and a write based on a stale revision is refused with [`StoreError::Conflict`]
+//! (optimistic concurrency: nothing is lost, the client reloads and merges).
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use serde::Serialize;
+
+/// Errors of the store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// SQLite failed.
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// The database folder could not be created.
+    #[error("{path}: cannot create the database folder: {source}")]
+    Folder {
+        /// The folder.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The database was written by a newer navlayer.
+    #[error("the database has schema version {found}, newer than this navlayer knows ({known}); upgrade navlayer")]
+    TooNew {
+        /// Version found in the file.
+        found: i64,
+        /// Newest version known here.
+        known: i64,
+    },
+    /// No layer with this key.
+    #[error("no layer named {key:?}")]
+    NotFound {
+        /// The key.
+        key: String,
+    },
+    /// The layer has no such revision.
+    #[error("layer {key:?} has no revision {revision}")]
+    NoRevision {
+        /// The key.
+        key: String,
+        /// The revision asked for.
+        revision: i64,
+    },
+    /// A layer with this key exists already.
+    #[error("a layer named {key:?} exists already (hint: PUT /api/layers/{key} to save a new revision of it)")]
+    Exists {
+        /// The key.
+        key: String,
+    },
+    /// The write was based on an older revision than the current one.
+    #[error("layer {key:?} is at revision {current}, the write was based on revision {base} (hint: reload the layer, apply your change again and save)")]
+    Conflict {
+        /// The key.
+        key: String,
+        /// The revision the write was based on.
+        base: i64,
+        /// The current revision.
+        current: i64,
+    },
+    /// The store lock was poisoned by a panic in another request.
+    #[error("the database lock is poisoned")]
+    Poisoned,
+}
+
+/// One stored layer, as listed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LayerSummary {
+    /// Key (the name in URLs).
+    pub key: String,
+    /// The layer's own `name`.
+    pub name: String,
+    /// The layer's `domain`.
+    pub domain: String,
+    /// Current revision (1 for a new layer).
+    pub revision: i64,
+    /// Number of technique entries in the current revision.
+    pub techniques: i64,
+    /// When the layer was created (UTC, RFC 3339).
+    pub created: String,
+    /// When the current revision was saved (UTC, RFC 3339).
+    pub updated: String,
+}
+
+/// One revision, as listed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RevisionInfo {
+    /// Revision number.
+    pub revision: i64,
+    /// When it was saved (UTC, RFC 3339).
+    pub created: String,
+    /// Size of the stored JSON in bytes.
+    pub size: i64,
+    /// What made it (`create`, `update`, `import`, `restore of 3`, …).
+    pub note: String,
+}
+
+/// A layer body to store, with the facts listed about it.
+#[derive(Debug, Clone)]
+pub struct NewBody<'a> {
+    /// The layer JSON (format 4.5).
+    pub json: &'a str,
+    /// The layer's `name`.
+    pub name: &'a str,
+    /// The layer's `domain`.
+    pub domain: &'a str,
+    /// Number of technique entries.
+    pub techniques: usize,
+    /// What made this revision.
+    pub note: &'a str,
+}
+
+/// Schema migrations, applied in order; `PRAGMA user_version` records how many ran.
+const MIGRATIONS: &[&str] = &[
+    // 1: layers and their revisions.
+    "CREATE TABLE layers (
+        id INTEGER PRIMARY KEY,
+        key TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        domain TEXT NOT NULL,
+        revision INTEGER NOT NULL,
+        techniques INTEGER NOT NULL,
+        created TEXT NOT NULL,
+        updated TEXT NOT NULL
+    );
+    CREATE TABLE revisions (
+        layer_id INTEGER NOT NULL REFERENCES layers(id) ON DELETE CASCADE,
+        revision INTEGER NOT NULL,
+        body TEXT NOT NULL,
+        created TEXT NOT NULL,
+        note TEXT NOT NULL,
+        PRIMARY KEY (layer_id, revision)
+    ) WITHOUT ROWID;",
+];
+
+const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%fZ','now')";
+
+/// The SQLite layer store. Cheap to share behind an `Arc`; each call takes one of its connections.
+pub struct Store {
+    writer: Mutex<Connection>,
+    readers: Vec<Mutex<Connection>>,
+    path: PathBuf,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("path", &self.path).finish()
+    }
+}
+
+fn configure(conn: &Connection) -> Result<(), StoreError> {
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    // FULL: a write acknowledged to a client survives a crash of the process or the machine.
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    Ok(())
+}
+
+impl Store {
+    /// Opens (creating and migrating when needed) the database at `path`, in WAL mode.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::Folder {
+                path: dir.to_path_buf(),
+                source,
+            })?;
+        }
+        let mut writer = Connection::open(path)?;
+        let mode: String = writer.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
+        debug_assert_eq!(mode.to_ascii_lowercase(), "wal");
+        configure(&writer)?;
+        migrate(&mut writer)?;
+        let readers = (0..4)
+            .map(|_| {
+                let c = Connection::open(path)?;
+                configure(&c)?;
+                Ok(Mutex::new(c))
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        Ok(Store {
+            writer: Mutex::new(writer),
+            readers,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T, StoreError>) -> Result<T, StoreError> {
+        // Take the first free reader; wait on one picked by thread when all are busy.
+        for r in &self.readers {
+            if let Ok(conn) = r.try_lock() {
+                return f(&conn);
+            }
+        }
+        let conn = self.readers[0].lock().map_err(|_| StoreError::Poisoned)?;
+        f(&conn)
+    }
+
+    fn write<T>(
+        &self,
+        f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let mut conn = self.writer.lock().map_err(|_| StoreError::Poisoned)?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let out = f(&tx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// Every layer, by key.
+    pub fn list(&self) -> Result<Vec<LayerSummary>, StoreError> {
+        self.read(|c| {
+            let mut st = c.prepare_cached(
+                "SELECT key, name, domain, revision, techniques, created, updated FROM layers ORDER BY key",
+            )?;
+            let rows = st.query_map([], |r| {
+                Ok(LayerSummary {
+                    key: r.get(0)?,
+                    name: r.get(1)?,
+                    domain: r.get(2)?,
+                    revision: r.get(3)?,
+                    techniques: r.get(4)?,
+                    created: r.get(5)?,
+                    updated: r.get(6)?,
+                })
+            })?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        })
+    }
+
+    /// True when a layer with this key exists.
+    pub fn exists(&self, key: &str) -> Result<bool, StoreError> {
+        self.read(|c| {
+            Ok(c.prepare_cached("SELECT 1 FROM layers WHERE key = ?1")?
+                .exists([key])?)
+        })
+    }
+
+    /// Creates a layer at revision 1.
+    pub fn create(&self, key: &str, body: &NewBody<'_>) -> Result<i64, StoreError> {
+        self.write(|tx| {
+            if tx
+                .prepare_cached("SELECT 1 FROM layers WHERE key = ?1")?
+                .exists([key])?
+            {
+                return Err(StoreError::Exists { key: key.into() });
+            }
+            tx.execute(
+                &format!("INSERT INTO layers (key, name, domain, revision, techniques, created, updated) VALUES (?1, ?2, ?3, 1, ?4, {NOW}, {NOW})"),
+                params![key, body.name, body.domain, body.techniques as i64],
+            )?;
+            let id = tx.last_insert_rowid();
+            insert_revision(tx, id, 1, body)?;
+            Ok(1)
+        })
+    }
+
+    /// The current revision and JSON of a layer.
+    pub fn get(&self, key: &str) -> Result<(i64, String), StoreError> {
+        self.read(|c| {
+            c.prepare_cached(
+                "SELECT l.revision, r.body FROM layers l JOIN revisions r ON r.layer_id = l.id AND r.revision = l.revision WHERE l.key = ?1",
+            )?
+            .query_row([key], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound { key: key.into() })
+        })
+    }
+
+    /// The current revision number of a layer.
+    pub fn revision(&self, key: &str) -> Result<i64, StoreError> {
+        self.read(|c| current(c, key).map(|(_, rev)| rev))
+    }
+
+    /// Saves a new revision of a layer, when `base` is its current revision.
+    pub fn update(&self, key: &str, base: i64, body: &NewBody<'_>) -> Result<i64, StoreError> {
+        self.write(|tx| {
+            let (id, rev) = current(tx, key)?;
+            if rev != base {
+                return Err(StoreError::Conflict {
+                    key: key.into(),
+                    base,
+                    current: rev,
+                });
+            }
+            let next = rev + 1;
+            insert_revision(tx, id, next, body)?;
+            tx.execute(
+                &format!("UPDATE layers SET name = ?2, domain = ?3, techniques = ?4, revision = ?5, updated = {NOW} WHERE id = ?1"),
+                params![id, body.name, body.domain, body.techniques as i64, next],
+            )?;
+            Ok(next)
+        })
+    }
+
+    /// Deletes a layer and its revisions (when `base`, if given, is its current revision).
+    pub fn delete(&self, key: &str, base: Option<i64>) -> Result<(), StoreError> {
+        self.write(|tx| {
+            let (id, rev) = current(tx, key)?;
+            if let Some(base) = base.filter(|b| *b != rev) {
+                return Err(StoreError::Conflict {
+                    key: key.into(),
+                    base,
+                    current: rev,
+                });
+            }
+            tx.execute("DELETE FROM layers WHERE id = ?1", [id])?;
+            Ok(())
+        })
+    }
+
+    /// Every revision of a layer, newest first.
+    pub fn revisions(&self, key: &str) -> Result<Vec<RevisionInfo>, StoreError> {
+        self.read(|c| {
+            let (id, _) = current(c, key)?;
+            let mut st = c.prepare_cached(
+                "SELECT revision, created, length(CAST(body AS BLOB)), note FROM revisions WHERE layer_id = ?1 ORDER BY revision DESC",
+            )?;
+            let rows = st.query_map([id], |r| {
+                Ok(RevisionInfo {
+                    revision: r.get(0)?,
+                    created: r.get(1)?,
+                    size: r.get(2)?,
+                    note: r.get(3)?,
+                })
+            })?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        })
+    }
+
+    /// The JSON of one revision of a layer.
+    pub fn get_revision(&self, key: &str, revision: i64) -> Result<String, StoreError> {
+        self.read(|c| revision_body(c, key, revision))
+    }
+
+    /// Saves revision `revision` again as a new revision (when `base` is the current one).
+    pub fn restore(&self, key: &str, revision: i64, base: i64) -> Result<i64, StoreError> {
+        self.write(|tx| {
+            let (id, rev) = current(tx, key)?;
+            if rev != base {
+                return Err(StoreError::Conflict {
+                    key: key.into(),
+                    base,
+                    current: rev,
+                });
+            }
+            let body = revision_body(tx, key, revision)?;
+            let next = rev + 1;
+            tx.execute(
+                &format!("INSERT INTO revisions (layer_id, revision, body, created, note) VALUES (?1, ?2, ?3, {NOW}, ?4)"),
+                params![id, next, body, format!("restore of {revision}")],
+            )?;
+            // Name, domain and count come from the restored body.
+            let value: serde_json::Value = serde_json::from_str(&body).unwrap_or_default();
+            let name = value.get("name").and_then(|v| v.as_str()).unwrap_or(key);
+            let domain = value.get("domain").and_then(|v| v.as_str()).unwrap_or("");
+            let count = value
+                .get("techniques")
+                .and_then(|v| v.as_array())
+                .map_or(0, Vec::len);
+            tx.execute(
+                &format!("UPDATE layers SET name = ?2, domain = ?3, techniques = ?4, revision = ?5, updated = {NOW} WHERE id = ?1"),
+                params![id, name, domain, count as i64, next],
+            )?;
+            Ok(next)
+        })
+    }
+
+    /// `PRAGMA integrity_check`: `"ok"` for a sound database.
+    pub fn integrity_check(&self) -> Result<String, StoreError> {
+        self.read(|c| {
+            let mut st = c.prepare("PRAGMA integrity_check")?;
+            let rows = st.query_map([], |r| r.get::<_, String>(0))?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?.join("\n"))
+        })
+    }
+
+    /// The schema version (`PRAGMA user_version`).
+    pub fn schema_version(&self) -> Result<i64, StoreError> {
+        self.read(|c| Ok(c.query_row("PRAGMA user_version", [], |r| r.get(0))?))
+    }
+
+    /// The journal mode (`wal` once opened).
+    pub fn journal_mode(&self) -> Result<String, StoreError> {
+        self.read(|c| Ok(c.query_row("PRAGMA journal_mode", [], |r| r.get(0))?))
+    }
+}
+
+fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    let known = MIGRATIONS.len() as i64;
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let found: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if found > known {
+        return Err(StoreError::TooNew { found, known });
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+fn current(c: &Connection, key: &str) -> Result<(i64, i64), StoreError> {
+    c.prepare_cached("SELECT id, revision FROM layers WHERE key = ?1")?
+        .query_row([key], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?
+        .ok_or_else(|| StoreError::NotFound { key: key.into() })
+}
+
+fn revision_body(c: &Connection, key: &str, revision: i64) -> Result<String, StoreError> {
+    let (id, _) = current(c, key)?;
+    c.prepare_cached("SELECT body FROM revisions WHERE layer_id = ?1 AND revision = ?2")?
+        .query_row(params![id, revision], |r| r.get(0))
+        .optional()?
+        .ok_or_else(|| StoreError::NoRevision {
+            key: key.into(),
+            revision,
+        })
+}
+
+fn insert_revision(
+    tx: &Connection,
+    id: i64,
+    revision: i64,
+    body: &NewBody<'_>,
+) -> Result<(), StoreError> {
+    tx.execute(
+        &format!("INSERT INTO revisions (layer_id, revision, body, created, note) VALUES (?1, ?2, ?3, {NOW}, ?4)"),
+        params![id, revision, body.json, body.note],
+    )?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn body<'a>(json: &'a str, note: &'a str) -> NewBody<'a> {
+        NewBody {
+            json,
+            name: "n",
+            domain: "enterprise-attack",
+            techniques: 0,
+            note,
+        }
+    }
+
+    #[test]
+    fn revisions_are_kept_and_stale_writes_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("sub/db.sqlite")).unwrap();
+        assert_eq!(store.journal_mode().unwrap(), "wal");
+        assert_eq!(store.schema_version().unwrap(), MIGRATIONS.len() as i64);
+        assert_eq!(store.create("a", &body("{\"v\":1}", "create")).unwrap(), 1);
+        assert!(matches!(
+            store.create("a", &body("{}", "create")),
+            Err(StoreError::Exists { .. })
+        ));
+        assert_eq!(store.update("a", 1, &body("{\"v\":2}", "update")).unwrap(), 2);
+        match store.update("a", 1, &body("{\"v\":3}", "update")) {
+            Err(StoreError::Conflict { base: 1, current: 2, .. }) => {}
+            other => panic!("expected a conflict, got {other:?}"),
+        }
+        assert_eq!(store.get("a").unwrap(), (2, "{\"v\":2}".to_string()));
+        assert_eq!(store.get_revision("a", 1).unwrap(), "{\"v\":1}");
+        assert_eq!(store.restore("a", 1, 2).unwrap(), 3);
+        assert_eq!(store.get("a").unwrap().1, "{\"v\":1}");
+        let revs = store.revisions("a").unwrap();
+        assert_eq!(
+            revs.iter().map(|r| r.revision).collect::<Vec<_>>(),
+            vec![3, 2, 1]
+        );
+        assert_eq!(revs[0].note, "restore of 1");
+        store.delete("a", Some(3)).unwrap();
+        assert!(matches!(store.get("a"), Err(StoreError::NotFound { .. })));
+        assert_eq!(store.integrity_check().unwrap(), "ok");
+    }
+
+    #[test]
+    fn reopening_keeps_data_and_does_not_migrate_twice() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("db.sqlite");
+        Store::open(&path).unwrap().create("x", &body("{}", "create")).unwrap();
+        let again = Store::open(&path).unwrap();
+        assert_eq!(again.list().unwrap().len(), 1);
+        assert_eq!(again.schema_version().unwrap(), 1);
+    }
+}

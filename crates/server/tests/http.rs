@@ -1,0 +1,561 @@
+//! HTTP tests of every endpoint against the real router (`tower::ServiceExt::oneshot`), a
+//! temporary SQLite file and the real ATT&CK releases of the shared test data.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::http::{Method, StatusCode};
+use common::{layer, server, server_with};
+use serde_json::{json, Value};
+
+#[tokio::test]
+async fn layers_crud_with_revisions_and_optimistic_concurrency() {
+    let s = server();
+    let r = s.post_json("/api/layers?key=team-a", &layer("Team A")).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    assert_eq!(r.json()["key"], "team-a");
+    assert_eq!(r.json()["revision"], 1);
+    assert_eq!(r.header("etag"), "\"1\"");
+
+    // A second create under the same key is refused, nothing replaced.
+    let r = s.post_json("/api/layers?key=team-a", &layer("Other")).await;
+    r.assert_error(StatusCode::CONFLICT);
+
+    // Without a key, one is made from the name.
+    let r = s.post_json("/api/layers", &layer("APT29 (G0016)")).await;
+    assert_eq!(r.json()["key"], "apt29-g0016");
+
+    let list = s.get("/api/layers").await.json();
+    let keys: Vec<&str> = list["layers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(keys, vec!["apt29-g0016", "team-a"]);
+    assert_eq!(list["layers"][1]["techniques"], 2);
+    assert_eq!(list["layers"][1]["name"], "Team A");
+
+    let r = s.get("/api/layers/team-a").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.header("etag"), "\"1\"");
+    assert_eq!(r.json()["techniques"][0]["score"], 3);
+
+    // Save revision 2 based on 1.
+    let mut v2 = layer("Team A");
+    v2["techniques"][0]["score"] = json!(42);
+    let r = s.put_json("/api/layers/team-a", &v2, Some("\"1\"")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(r.json()["revision"], 2);
+
+    // A write based on the stale revision 1 gets 409 and changes nothing.
+    let mut stale = layer("Team A");
+    stale["techniques"][0]["score"] = json!(7);
+    let r = s.put_json("/api/layers/team-a", &stale, Some("\"1\"")).await;
+    let e = r.assert_error(StatusCode::CONFLICT);
+    assert_eq!(e["current_revision"], 2);
+    assert_eq!(
+        s.get("/api/layers/team-a").await.json()["techniques"][0]["score"],
+        42
+    );
+
+    // A write that names no base revision is refused (428), ?base= works like If-Match.
+    s.put_json("/api/layers/team-a", &stale, None)
+        .await
+        .assert_error(StatusCode::PRECONDITION_REQUIRED);
+    let r = s.put_json("/api/layers/team-a?base=2", &stale, None).await;
+    assert_eq!(r.json()["revision"], 3);
+
+    // Revisions: newest first; old ones fetchable.
+    let revs = s.get("/api/layers/team-a/revisions").await.json();
+    let numbers: Vec<i64> = revs["revisions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["revision"].as_i64().unwrap())
+        .collect();
+    assert_eq!(numbers, vec![3, 2, 1]);
+    let r1 = s.get("/api/layers/team-a/revisions/1").await;
+    assert_eq!(r1.json()["techniques"][0]["score"], 3);
+    assert_eq!(
+        s.get("/api/layers/team-a?revision=2").await.json()["techniques"][0]["score"],
+        42
+    );
+    s.get("/api/layers/team-a/revisions/9")
+        .await
+        .assert_error(StatusCode::NOT_FOUND);
+    s.get("/api/layers/team-a/revisions/zero")
+        .await
+        .assert_error(StatusCode::BAD_REQUEST);
+
+    // Restore revision 1 as revision 4.
+    let r = s
+        .call(
+            Method::POST,
+            "/api/layers/team-a/revisions/1/restore",
+            Body::empty(),
+            &[("if-match", "\"3\"")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(r.json()["revision"], 4);
+    assert_eq!(
+        s.get("/api/layers/team-a").await.json()["techniques"][0]["score"],
+        3
+    );
+    let r = s
+        .call(
+            Method::POST,
+            "/api/layers/team-a/revisions/1/restore",
+            Body::empty(),
+            &[("if-match", "\"3\"")],
+        )
+        .await;
+    r.assert_error(StatusCode::CONFLICT);
+
+    // Delete: a stale base is refused, then it goes.
+    let r = s
+        .call(
+            Method::DELETE,
+            "/api/layers/team-a",
+            Body::empty(),
+            &[("if-match", "\"1\"")],
+        )
+        .await;
+    r.assert_error(StatusCode::CONFLICT);
+    let r = s
+        .call(Method::DELETE, "/api/layers/team-a", Body::empty(), &[])
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT);
+    s.get("/api/layers/team-a")
+        .await
+        .assert_error(StatusCode::NOT_FOUND);
+    assert_eq!(s.state.store.integrity_check().unwrap(), "ok");
+}
+
+#[tokio::test]
+async fn import_stores_any_format_as_4_5_with_the_conversion_findings() {
+    let s = server();
+    // A format 2.x layer as the Navigator wrote it in 2019.
+    let old = json!({
+        "name": "Old layer",
+        "version": "2.2",
+        "domain": "mitre-enterprise",
+        "description": "",
+        "filters": {"stages": ["act"], "platforms": ["windows"]},
+        "techniques": [{"techniqueID": "T1086", "tactic": "execution", "score": 1, "color": "", "comment": ""}],
+        "viewMode": 0
+    });
+    let r = s
+        .call(
+            Method::POST,
+            "/api/import?filename=old%20layer.json",
+            old.to_string(),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let out = r.json();
+    let first = &out["layers"][0];
+    assert_eq!(first["key"], "old-layer");
+    assert_eq!(first["originalVersion"], "2.2");
+    assert!(
+        !first["findings"].as_array().unwrap().is_empty(),
+        "an upgrade from 2.2 reports what it changed: {first}"
+    );
+    let stored = s.get("/api/layers/old-layer").await.json();
+    assert_eq!(stored["versions"]["layer"], "4.5");
+    assert_eq!(stored["domain"], "enterprise-attack");
+
+    // A real layer of the corpus (a file with many annotations).
+    let path = navlayer_testdata::layers_corpus_dir().join("BoogleCloud__influence-energy/ie1_layer.json");
+    let bytes = std::fs::read(&path).unwrap();
+    let original: Value = serde_json::from_slice(&bytes).unwrap();
+    let r = s
+        .call(Method::POST, "/api/import?key=ie1", bytes, &[])
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let stored = s.get("/api/layers/ie1").await.json();
+    assert_eq!(stored["name"], original["name"]);
+    assert_eq!(
+        stored["techniques"].as_array().unwrap().len(),
+        original["techniques"].as_array().unwrap().len()
+    );
+
+    // Importing under a taken file name picks a free key.
+    let r = s
+        .call(
+            Method::POST,
+            "/api/import?filename=old%20layer.json",
+            old.to_string(),
+            &[],
+        )
+        .await;
+    assert_eq!(r.json()["layers"][0]["key"], "old-layer-2");
+}
+
+#[tokio::test]
+async fn bad_bodies_get_json_errors_with_a_pointer() {
+    let s = server();
+    let r = s
+        .call(Method::POST, "/api/layers", "{\"name\": \"x\",\n \"domain\": ", &[])
+        .await;
+    let e = r.assert_error(StatusCode::BAD_REQUEST);
+    assert!(e["pointer"].as_str().unwrap().contains("line 2"), "{e}");
+
+    // A value the reader would drop: API writes are refused (nothing stored), import keeps the
+    // layer and reports the finding.
+    let mut bad = layer("bad");
+    bad["techniques"][1]["score"] = json!("high");
+    let r = s.post_json("/api/layers", &bad).await;
+    let e = r.assert_error(StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(e["pointer"], "/techniques/1/score", "{e}");
+    assert_eq!(s.get("/api/layers").await.json()["layers"], json!([]));
+    let r = s.post_json("/api/import", &bad).await;
+    assert_eq!(r.status, StatusCode::CREATED);
+    assert!(r.json()["layers"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["pointer"] == "/techniques/1/score" && f["severity"] == "error"));
+    // JSON that is not a layer.
+    let e = s
+        .post_json("/api/layers", &json!(42))
+        .await
+        .assert_error(StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(e["message"].as_str().unwrap().contains("not a Navigator layer"), "{e}");
+
+    s.call(Method::POST, "/api/layers", "", &[])
+        .await
+        .assert_error(StatusCode::BAD_REQUEST);
+    let e = s.get("/api/nothing-here").await.assert_error(StatusCode::NOT_FOUND);
+    assert!(e["message"].as_str().unwrap().contains("/api/nothing-here"));
+    s.call(Method::PATCH, "/api/layers", "", &[])
+        .await
+        .assert_error(StatusCode::METHOD_NOT_ALLOWED);
+    s.get("/api/layers/team/render/gif")
+        .await
+        .assert_error(StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn limits_body_size_entry_count_and_timeout() {
+    let s = server_with(|c| {
+        c.limits.body_bytes = 4096;
+        c.limits.entries = 3;
+    });
+    let mut big = layer("big");
+    big["description"] = json!("x".repeat(5000));
+    let e = s
+        .post_json("/api/layers", &big)
+        .await
+        .assert_error(StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(e["message"].as_str().unwrap().contains("larger"), "{e}");
+
+    let mut many = layer("many");
+    many["techniques"] = json!((0..4)
+        .map(|i| json!({"techniqueID": format!("T10{i:02}")}))
+        .collect::<Vec<_>>());
+    let e = s
+        .post_json("/api/layers", &many)
+        .await
+        .assert_error(StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(e["pointer"], "/techniques");
+    assert_eq!(s.get("/api/layers").await.json()["layers"], json!([]));
+
+    // Loading a whole ATT&CK release cannot finish in a millisecond: the request times out.
+    let slow = server_with(|c| c.limits.timeout = Duration::from_millis(1));
+    slow.get("/api/releases/enterprise/17.1/matrix")
+        .await
+        .assert_error(StatusCode::SERVICE_UNAVAILABLE);
+}
+
+#[tokio::test]
+async fn a_token_guards_every_write_but_not_reads() {
+    const TOKEN: &str = "0123456789abcdef-test-token";
+    let s = server_with(|c| c.token = Some(TOKEN.into()));
+    let body = layer("guarded").to_string();
+    let bearer = format!("Bearer {TOKEN}");
+    let writes: [(Method, &str); 9] = [
+        (Method::POST, "/api/layers"),
+        (Method::POST, "/api/import"),
+        (Method::PUT, "/api/layers/guarded"),
+        (Method::DELETE, "/api/layers/guarded"),
+        (Method::POST, "/api/layers/guarded/revisions/1/restore"),
+        (Method::POST, "/api/validate"),
+        (Method::POST, "/api/render/svg"),
+        (Method::POST, "/api/generate"),
+        (Method::POST, "/api/combine"),
+    ];
+    for (m, uri) in writes.iter().cloned() {
+        let r = s.call(m.clone(), uri, body.clone(), &[]).await;
+        r.assert_error(StatusCode::UNAUTHORIZED);
+        assert!(r.header("www-authenticate").starts_with("Bearer"), "{m} {uri}");
+        let r = s
+            .call(m.clone(), uri, body.clone(), &[("authorization", "Bearer wrong-token-wrong-token")])
+            .await;
+        r.assert_error(StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(s.get("/api/layers").await.json()["layers"], json!([]));
+    let r = s
+        .call(Method::POST, "/api/layers", body.clone(), &[("authorization", &bearer)])
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    // Reads stay open.
+    assert_eq!(s.get("/api/layers/guarded").await.status, StatusCode::OK);
+    assert_eq!(s.get("/").await.status, StatusCode::OK);
+}
+
+#[test]
+fn non_loopback_addresses_need_a_token() {
+    use navlayer_server::{check_address, ServerError};
+    let lan = "0.0.0.0:8080".parse().unwrap();
+    assert!(matches!(
+        check_address(&lan, None),
+        Err(ServerError::TokenRequired { .. })
+    ));
+    assert!(matches!(
+        check_address(&lan, Some("short")),
+        Err(ServerError::WeakToken)
+    ));
+    assert!(check_address(&lan, Some("0123456789abcdef0123")).is_ok());
+    assert!(check_address(&"127.0.0.1:8080".parse().unwrap(), None).is_ok());
+    assert!(check_address(&"[::1]:8080".parse().unwrap(), None).is_ok());
+}
+
+#[tokio::test]
+async fn path_traversal_in_any_name_is_400() {
+    let s = server();
+    s.post_json("/api/layers?key=safe", &layer("safe")).await;
+    let bad = [
+        "/api/layers/..%2F..%2Fetc%2Fpasswd",
+        "/api/layers/%2e%2e",
+        "/api/layers/%2E%2E/revisions",
+        "/api/layers/a..b",
+        "/api/layers/.hidden",
+        "/api/layers/safe%5C..%5Cx",
+        "/api/layers/safe%00",
+        "/api/layers/safe/revisions/..%2F1",
+        "/api/layers/safe/render/..%2Fsvg",
+        "/api/releases/..%2F..%2Fetc/18.1/tactics",
+        "/api/releases/enterprise/18.1/objects/..%2F..%2Fpasswd",
+        "/assets/..%2F..%2FCargo.toml",
+        "/api/layers/safe/../../../etc/passwd",
+    ];
+    for uri in bad {
+        let r = s.get(uri).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{uri}: {}", r.text());
+        r.assert_error(StatusCode::BAD_REQUEST);
+    }
+    for uri in [
+        "/api/layers?key=..%2Fescape",
+        "/api/layers?key=a%2Fb",
+        "/api/import?key=..",
+    ] {
+        s.post_json(uri, &layer("x"))
+            .await
+            .assert_error(StatusCode::BAD_REQUEST);
+    }
+    s.put_json("/api/layers/..%2Fsafe", &layer("x"), Some("\"1\""))
+        .await
+        .assert_error(StatusCode::BAD_REQUEST);
+    // The layer is untouched and nothing else was stored.
+    assert_eq!(s.get("/api/layers").await.json()["layers"].as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn openapi_lists_every_route_and_only_routes() {
+    let s = server();
+    let doc = s.get("/api/openapi.json").await.json();
+    assert_eq!(doc["openapi"], "3.1.0");
+    let documented: BTreeSet<(String, String)> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .flat_map(|(p, ops)| {
+            ops.as_object()
+                .unwrap()
+                .keys()
+                .map(move |m| (p.clone(), m.to_ascii_uppercase()))
+        })
+        .collect();
+    // The routes the router defines, read from its source.
+    let source = include_str!("../src/api.rs");
+    let mut routed = BTreeSet::new();
+    for chunk in source.split(".route(").skip(1) {
+        let path = chunk.split('"').nth(1).unwrap();
+        // The arguments of this `.route(`: up to its closing parenthesis.
+        let mut depth = 1;
+        let mut end = chunk.len();
+        for (i, c) in chunk.char_indices() {
+            match c {
+                '(' => depth += 1,
+                ')' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        end = i;
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        let args = &chunk[..end];
+        for (m, verb) in [("get(", "GET"), ("post(", "POST"), ("put(", "PUT"), ("delete(", "DELETE")] {
+            let found = args.match_indices(m).any(|(i, _)| {
+                i == 0 || !args[..i].ends_with(|c: char| c.is_alphanumeric() || c == '_')
+            });
+            if found {
+                routed.insert((path.to_string(), verb.to_string()));
+            }
+        }
+    }
+    assert!(routed.len() >= 25, "found only {} routes in api.rs", routed.len());
+    let missing: Vec<_> = routed.difference(&documented).collect();
+    assert!(missing.is_empty(), "routes missing from openapi.json: {missing:?}");
+    let extra: Vec<_> = documented.difference(&routed).collect();
+    assert!(extra.is_empty(), "openapi.json documents routes that do not exist: {extra:?}");
+}
+
+#[tokio::test]
+async fn browsing_releases_tactics_techniques_objects_and_search() {
+    let s = server();
+    let cat = navlayer_testdata::catalogue("enterprise-attack-18.1.json");
+
+    let rel = s.get("/api/releases").await.json();
+    let names: BTreeSet<String> = rel["releases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| format!("{} {}", r["short"].as_str().unwrap(), r["release"].as_str().unwrap()))
+        .collect();
+    for want in ["enterprise 18.1", "enterprise 17.1", "mobile 18.1", "ics 18.1"] {
+        assert!(names.contains(want), "{want} missing from {names:?}");
+    }
+
+    let t = s.get("/api/releases/enterprise/18.1/tactics").await.json();
+    let ids: Vec<&str> = t["tactics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["id"].as_str().unwrap())
+        .collect();
+    let expected: Vec<&str> = cat
+        .tactics()
+        .iter()
+        .map(|&id| cat.object(id).display_id())
+        .collect();
+    assert_eq!(ids, expected);
+    assert_eq!(ids.first(), Some(&"TA0043"), "Reconnaissance comes first in 18.1");
+    // "latest" is the newest enterprise release.
+    assert_eq!(
+        s.get("/api/releases/enterprise/latest/tactics").await.json()["release"],
+        "18.1"
+    );
+
+    let techs = s.get("/api/releases/enterprise/18.1/techniques").await.json();
+    assert_eq!(
+        techs["techniques"].as_array().unwrap().len(),
+        cat.active_techniques().count()
+    );
+
+    let o = s.get("/api/releases/enterprise/18.1/objects/T1059").await.json();
+    assert_eq!(o["name"], "Command and Scripting Interpreter");
+    assert!(o["subtechniques"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|x| x["id"] == "T1059.001"));
+    let e = s
+        .get("/api/releases/enterprise/18.1/objects/T1059.999")
+        .await
+        .assert_error(StatusCode::NOT_FOUND);
+    assert!(e["message"].as_str().unwrap().contains("T1059.999"));
+    s.get("/api/releases/pre/18.1/tactics")
+        .await
+        .assert_error(StatusCode::BAD_REQUEST);
+    s.get("/api/releases/enterprise/99.0/tactics")
+        .await
+        .assert_error(StatusCode::NOT_FOUND);
+
+    let r = s
+        .get("/api/releases/enterprise/18.1/search?q=powershell")
+        .await
+        .json();
+    assert_eq!(r["results"][0]["id"], "T1059.001", "{r}");
+    let r = s.get("/api/releases/enterprise/18.1/search?q=G0016").await.json();
+    assert_eq!(r["results"][0]["name"], "APT29");
+    s.get("/api/releases/enterprise/18.1/search")
+        .await
+        .assert_error(StatusCode::BAD_REQUEST);
+
+    let m = s.get("/api/releases/ics/18.1/matrix").await.json();
+    let ics = navlayer_testdata::catalogue("ics-attack-18.1.json");
+    assert_eq!(m["tactics"].as_array().unwrap().len(), ics.tactics().len());
+    for (col, &tid) in m["tactics"].as_array().unwrap().iter().zip(ics.tactics()) {
+        let n = ics
+            .techniques_in_tactic(tid)
+            .into_iter()
+            .filter(|&x| ics.object(x).kind == navlayer_attack::ObjectKind::Technique)
+            .count();
+        assert_eq!(col["techniques"].as_array().unwrap().len(), n);
+    }
+}
+
+#[tokio::test]
+async fn validation_of_stored_and_posted_layers() {
+    let s = server();
+    let mut l = layer("to validate");
+    l["techniques"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"techniqueID": "T9999", "score": 1}));
+    s.post_json("/api/layers?key=v", &l).await;
+    let r = s.get("/api/layers/v/validate").await.json();
+    assert_eq!(r["revision"], 1);
+    let findings = r["findings"].as_array().unwrap();
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["pointer"] == "/techniques/2/techniqueID"
+                && f["message"].as_str().unwrap().contains("T9999")),
+        "{r}"
+    );
+    assert!(
+        !findings
+            .iter()
+            .any(|f| f["pointer"].as_str().unwrap().starts_with("/techniques/0/")),
+        "T1059 is valid: {r}"
+    );
+    let r = s.post_json("/api/validate", &l).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert!(r.json()["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["message"].as_str().unwrap().contains("T9999")));
+}
+
+#[tokio::test]
+async fn the_web_ui_is_served_embedded_with_a_strict_policy() {
+    let s = server();
+    let r = s.get("/").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.header("content-type").starts_with("text/html"));
+    let csp = r.header("content-security-policy");
+    assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"), "{csp}");
+    let html = r.text();
+    assert!(html.contains("id=\"matrix\"") && html.contains("/assets/app.js"));
+    let js = s.get("/assets/app.js").await;
+    assert!(js.header("content-type").starts_with("text/javascript"));
+    assert!(s.get("/assets/style.css").await.header("content-type").starts_with("text/css"));
+    // No CDN, no external font, and no innerHTML anywhere in the script.
+    for (name, text) in [("index.html", html), ("app.js", js.text()), ("style.css", s.get("/assets/style.css").await.text())] {
+        assert!(!text.contains("http://") && !text.contains("https://"), "{name} loads something from outside");
+        assert!(!text.contains("innerHTML") && !text.contains("outerHTML") && !text.contains("insertAdjacentHTML"), "{name} builds HTML from strings");
+    }
+    assert_eq!(s.get("/api/health").await.json()["status"], "ok");
+}
