@@ -136,3 +136,18 @@ fn other_garbage_gets_a_hint() {
     let e = err(b"{\"name\":\"x\",}");
     assert!(e.to_string().starts_with("h.json:1:13: invalid JSON"), "{e}");
 }
+
+/// Regression (found by `fuzz_like::generated_layers_round_trip`): without serde_json's
+/// `float_roundtrip`, -914515084913.9316 read back as -914515084913.9315.
+#[test]
+fn scores_round_trip_exactly() {
+    use navlayer_layer::write::{to_json, Style};
+    for score in [-914515084913.9316f64, 0.1, 1.0 / 3.0, 5e-324, f64::MAX, -0.0] {
+        let mut l = navlayer_layer::Layer::new("x", "enterprise-attack");
+        let mut t = navlayer_layer::TechniqueEntry::new("T1059");
+        t.score = Some(score);
+        l.techniques.push(t);
+        let back = parse_layers(to_json(&l, Style::Compact).as_bytes(), "r").expect("reads");
+        assert_eq!(back[0].layer.techniques[0].score, Some(score), "{score}");
+    }
+}

@@ -134,7 +134,11 @@ impl AggregateOptions {
 /// parent in the same tactic (`None` for unscored ones; their number matters for
 /// `countUnscored`). Returns `None` when neither the parent nor any sub-technique is scored.
 /// See the [module documentation](self) for the rules.
-pub fn aggregate_score<I>(options: AggregateOptions, own: Option<f64>, subtechniques: I) -> Option<f64>
+pub fn aggregate_score<I>(
+    options: AggregateOptions,
+    own: Option<f64>,
+    subtechniques: I,
+) -> Option<f64>
 where
     I: IntoIterator<Item = Option<f64>>,
 {
@@ -328,6 +332,9 @@ mod tests {
             opts(AggregateFunction::Average, false)
         );
         assert!("median".parse::<AggregateFunction>().is_err());
-        assert_eq!("sum".parse::<AggregateFunction>().ok(), Some(AggregateFunction::Sum));
+        assert_eq!(
+            "sum".parse::<AggregateFunction>().ok(),
+            Some(AggregateFunction::Sum)
+        );
     }
 }

@@ -203,7 +203,11 @@ fn common_attack_version(layers: &[Layer]) -> Option<String> {
 }
 
 /// Combines layers with a score expression. See the [module documentation](self) for the rules.
-pub fn combine(layers: &[Layer], expr: &Expr, options: &CombineOptions<'_>) -> Result<Layer, OpsError> {
+pub fn combine(
+    layers: &[Layer],
+    expr: &Expr,
+    options: &CombineOptions<'_>,
+) -> Result<Layer, OpsError> {
     check_compatible(layers)?;
     for &(variable, column) in expr.variables() {
         if variable >= layers.len() {
@@ -342,23 +346,23 @@ pub fn combine(layers: &[Layer], expr: &Expr, options: &CombineOptions<'_>) -> R
                     }
                 }
                 if misses < used.len() {
-                    let score = expr.evaluate_number(&values).map_err(|message| {
-                        OpsError::Evaluation {
-                            expression: expr.source().to_string(),
-                            technique: match tactic {
-                                Some(t) => format!("{id} in {t}"),
-                                None => id.to_string(),
-                            },
-                            values: used
-                                .iter()
-                                .map(|&v| {
-                                    format!("{}={}", variable_name(v), fmt_number(values[v]))
-                                })
-                                .collect::<Vec<_>>()
-                                .join(", "),
-                            message,
-                        }
-                    })?;
+                    let score =
+                        expr.evaluate_number(&values)
+                            .map_err(|message| OpsError::Evaluation {
+                                expression: expr.source().to_string(),
+                                technique: match tactic {
+                                    Some(t) => format!("{id} in {t}"),
+                                    None => id.to_string(),
+                                },
+                                values: used
+                                    .iter()
+                                    .map(|&v| {
+                                        format!("{}={}", variable_name(v), fmt_number(values[v]))
+                                    })
+                                    .collect::<Vec<_>>()
+                                    .join(", "),
+                                message,
+                            })?;
                     min_score = min_score.min(score);
                     max_score = max_score.max(score);
                     e.score = Some(score);

@@ -179,7 +179,8 @@ fn compare(
                     after: b.is_enabled(),
                 }),
                 color: change(text(&a.color), text(&b.color)),
-                links: a.links.as_deref().unwrap_or_default() != b.links.as_deref().unwrap_or_default(),
+                links: a.links.as_deref().unwrap_or_default()
+                    != b.links.as_deref().unwrap_or_default(),
                 metadata: a.metadata.as_deref().unwrap_or_default()
                     != b.metadata.as_deref().unwrap_or_default(),
             };
@@ -203,7 +204,8 @@ fn change<T: PartialEq>(before: T, after: T) -> Option<Change<T>> {
 }
 
 fn fmt_opt(x: Option<f64>) -> String {
-    x.map(crate::expr::fmt_number).unwrap_or_else(|| "unscored".into())
+    x.map(crate::expr::fmt_number)
+        .unwrap_or_else(|| "unscored".into())
 }
 
 fn slot_name(id: &str, tactic: Option<&str>) -> String {
@@ -218,7 +220,11 @@ impl Changed {
     pub fn describe(&self) -> Vec<String> {
         let mut out = Vec::new();
         if let Some(s) = &self.score {
-            out.push(format!("score {} → {}", fmt_opt(s.before), fmt_opt(s.after)));
+            out.push(format!(
+                "score {} → {}",
+                fmt_opt(s.before),
+                fmt_opt(s.after)
+            ));
         }
         if self.comment.is_some() {
             out.push("comment changed".into());
@@ -308,14 +314,22 @@ pub fn to_layer(d: &LayerDiff, a: &Layer, b: &Layer) -> Layer {
         e
     };
     for i in &d.added {
-        layer
-            .techniques
-            .push(entry(&i.technique_id, &i.tactic, i.score, ADDED_COLOR, "added".into()));
+        layer.techniques.push(entry(
+            &i.technique_id,
+            &i.tactic,
+            i.score,
+            ADDED_COLOR,
+            "added".into(),
+        ));
     }
     for i in &d.removed {
-        layer
-            .techniques
-            .push(entry(&i.technique_id, &i.tactic, i.score, REMOVED_COLOR, "removed".into()));
+        layer.techniques.push(entry(
+            &i.technique_id,
+            &i.tactic,
+            i.score,
+            REMOVED_COLOR,
+            "removed".into(),
+        ));
     }
     let ib = LayerIndex::new(b);
     for c in &d.changed {

@@ -202,12 +202,10 @@ struct Token {
 }
 
 const OPS3: [&str; 1] = [">>>"];
-const OPS2: [&str; 10] = [
-    "==", "!=", "<=", ">=", "<<", ">>", ".*", "./", ".^", "^|",
-];
+const OPS2: [&str; 10] = ["==", "!=", "<=", ">=", "<<", ">>", ".*", "./", ".^", "^|"];
 const OPS1: [&str; 22] = [
-    ",", "(", ")", "[", "]", "{", "}", "\"", "'", ";", "+", "-", "*", "/", "%", "^", "~", "!",
-    "&", "|", "=", ":",
+    ",", "(", ")", "[", "]", "{", "}", "\"", "'", ";", "+", "-", "*", "/", "%", "^", "~", "!", "&",
+    "|", "=", ":",
 ];
 const NAMED_OPS: [&str; 7] = ["mod", "to", "in", "and", "xor", "or", "not"];
 const SUPPORTED: [&str; 17] = [
@@ -301,19 +299,13 @@ fn tokenize(chars: &[char], source: &str) -> Result<Vec<Token>, OpsError> {
                         i += 1;
                     }
                     if !chars.get(i).is_some_and(char::is_ascii_digit) {
-                        return Err(syntax(
-                            i + 1,
-                            "a digit was expected in the exponent".into(),
-                        ));
+                        return Err(syntax(i + 1, "a digit was expected in the exponent".into()));
                     }
                     while chars.get(i).is_some_and(char::is_ascii_digit) {
                         i += 1;
                     }
                     if chars.get(i) == Some(&'.') {
-                        return Err(syntax(
-                            i + 1,
-                            "a digit was expected, not \".\"".into(),
-                        ));
+                        return Err(syntax(i + 1, "a digit was expected, not \".\"".into()));
                     }
                 } else if next == Some('.') {
                     return Err(syntax(i + 2, "a digit was expected, not \".\"".into()));
@@ -419,12 +411,11 @@ impl Parser<'_> {
                 self.peek().column,
                 "\":\" without a matching \"?\" (ranges are not supported)",
             )),
-            Tok::Op(",") => Err(self.error(
-                self.peek().column,
-                "\",\" outside a function call",
-            )),
+            Tok::Op(",") => Err(self.error(self.peek().column, "\",\" outside a function call")),
             Tok::Unsupported(_) => Err(self.unexpected()),
-            Tok::Op(op) => Err(self.error(self.peek().column, format!("unexpected operator {op:?}"))),
+            Tok::Op(op) => {
+                Err(self.error(self.peek().column, format!("unexpected operator {op:?}")))
+            }
             Tok::Num(_) | Tok::Name(_) => Err(self.error(
                 self.peek().column,
                 "unexpected value: an operator was expected before it",
@@ -591,10 +582,8 @@ impl Parser<'_> {
                 break;
             }
             self.advance();
-            let next_is_delimiter = matches!(
-                &self.peek().tok,
-                Tok::End | Tok::Unsupported(_)
-            ) || matches!(&self.peek().tok, Tok::Op(op) if *op != "(" && *op != "not");
+            let next_is_delimiter = matches!(&self.peek().tok, Tok::End | Tok::Unsupported(_))
+                || matches!(&self.peek().tok, Tok::Op(op) if *op != "(" && *op != "not");
             // `not` is a named delimiter in math.js too, but it cannot follow a percentage.
             if percent_sign && (next_is_delimiter || self.is_op("not")) {
                 node = Node::Percent(Box::new(node));
@@ -646,7 +635,10 @@ impl Parser<'_> {
                 if !self.is_op(")") {
                     return Err(self.error(
                         self.peek().column,
-                        format!("\")\" expected to close the \"(\" at column {}", token.column),
+                        format!(
+                            "\")\" expected to close the \"(\" at column {}",
+                            token.column
+                        ),
                     ));
                 }
                 self.advance();
@@ -673,7 +665,10 @@ impl Parser<'_> {
                 let what = if is_variable(name) {
                     format!("{name} is a layer variable, not a function: write {name} * (…) to multiply")
                 } else {
-                    format!("unknown function {name:?}: the functions are {}", Func::list())
+                    format!(
+                        "unknown function {name:?}: the functions are {}",
+                        Func::list()
+                    )
                 };
                 return Err(OpsError::ExpressionName {
                     expression: self.source.to_string(),
@@ -693,7 +688,10 @@ impl Parser<'_> {
             if !self.is_op(")") {
                 return Err(self.error(
                     self.peek().column,
-                    format!("\")\" expected to close the call of {name} at column {}", open.column),
+                    format!(
+                        "\")\" expected to close the call of {name} at column {}",
+                        open.column
+                    ),
                 ));
             }
             self.advance();
@@ -763,7 +761,9 @@ fn kind_of(node: &Node) -> Kind {
 fn is_rule2_node(node: &Node) -> bool {
     match node {
         Node::Num(_) | Node::Bool(_) => true,
-        Node::Unary(UnOp::Neg | UnOp::Plus, inner) => matches!(**inner, Node::Num(_) | Node::Bool(_)),
+        Node::Unary(UnOp::Neg | UnOp::Plus, inner) => {
+            matches!(**inner, Node::Num(_) | Node::Bool(_))
+        }
         _ => false,
     }
 }
@@ -985,7 +985,10 @@ impl Expr {
         if n.is_finite() {
             Ok(n)
         } else {
-            Err(format!("the result is {}, not a finite number", fmt_number(n)))
+            Err(format!(
+                "the result is {}, not a finite number",
+                fmt_number(n)
+            ))
         }
     }
 }
@@ -1103,10 +1106,7 @@ fn call(func: Func, args: &[Node], values: &[f64]) -> Result<Value, String> {
         Func::Sqrt => {
             let x = num(0);
             if x < 0.0 {
-                return Err(format!(
-                    "sqrt({}) is not a real number",
-                    fmt_number(x)
-                ));
+                return Err(format!("sqrt({}) is not a real number", fmt_number(x)));
             }
             Value::Number(x.sqrt())
         }

@@ -19,7 +19,10 @@ pub struct FilterReport {
 }
 
 /// Resolves platform names (case-insensitive) to the data's spelling.
-pub fn resolve_platforms(catalogue: &Catalogue, platforms: &[String]) -> Result<Vec<String>, OpsError> {
+pub fn resolve_platforms(
+    catalogue: &Catalogue,
+    platforms: &[String],
+) -> Result<Vec<String>, OpsError> {
     let available = catalogue.platforms();
     let mut out = Vec::new();
     for p in platforms {

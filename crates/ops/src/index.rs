@@ -29,7 +29,8 @@ pub struct LayerIndex<'a> {
 impl<'a> LayerIndex<'a> {
     /// Indexes a layer.
     pub fn new(layer: &'a Layer) -> LayerIndex<'a> {
-        let mut by_technique: HashMap<&str, Vec<usize>> = HashMap::with_capacity(layer.techniques.len());
+        let mut by_technique: HashMap<&str, Vec<usize>> =
+            HashMap::with_capacity(layer.techniques.len());
         let mut order = Vec::new();
         for (i, e) in layer.techniques.iter().enumerate() {
             let positions = by_technique.entry(e.technique_id.as_str()).or_default();
@@ -158,11 +159,22 @@ mod tests {
             entry("T2", None, 4.0),
         ];
         let index = LayerIndex::new(&layer);
-        assert_eq!(index.resolve("T1", Some("execution")).and_then(|e| e.score), Some(2.0));
-        assert_eq!(index.resolve("T1", Some("persistence")).and_then(|e| e.score), Some(1.0));
+        assert_eq!(
+            index.resolve("T1", Some("execution")).and_then(|e| e.score),
+            Some(2.0)
+        );
+        assert_eq!(
+            index
+                .resolve("T1", Some("persistence"))
+                .and_then(|e| e.score),
+            Some(1.0)
+        );
         assert_eq!(index.resolve("T1", None).and_then(|e| e.score), Some(1.0));
         // The tactic-less entry comes later, so it replaces the tactic-scoped one.
-        assert_eq!(index.resolve("T2", Some("execution")).and_then(|e| e.score), Some(4.0));
+        assert_eq!(
+            index.resolve("T2", Some("execution")).and_then(|e| e.score),
+            Some(4.0)
+        );
         assert!(index.resolve("T3", None).is_none());
         let s = slots(&[&index]);
         assert_eq!(s.len(), 2);

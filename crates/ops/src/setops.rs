@@ -107,7 +107,9 @@ impl FromStr for ScoreRule {
             "sum" => Ok(ScoreRule::Sum),
             "mean" | "average" => Ok(ScoreRule::Mean),
             "count" => Ok(ScoreRule::Count),
-            _ => Err(format!("unknown score rule {s:?}: expected max, min, sum, mean or count")),
+            _ => Err(format!(
+                "unknown score rule {s:?}: expected max, min, sum, mean or count"
+            )),
         }
     }
 }
@@ -179,7 +181,9 @@ pub fn set_operation(
             let mut e = if !keep {
                 TechniqueEntry::new(id)
             } else if operation == SetOperation::Subtract {
-                resolved[0].cloned().unwrap_or_else(|| TechniqueEntry::new(id))
+                resolved[0]
+                    .cloned()
+                    .unwrap_or_else(|| TechniqueEntry::new(id))
             } else {
                 merge(id, &resolved, &present, rule)
             };

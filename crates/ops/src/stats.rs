@@ -135,7 +135,9 @@ pub fn stats(layer: &Layer, catalogue: &Catalogue) -> Stats {
         };
         c.total += 1;
         c.scored += usize::from(pick(&|e| e.score.is_some()));
-        c.commented += usize::from(pick(&|e| e.comment.as_deref().is_some_and(|s| !s.is_empty())));
+        c.commented += usize::from(pick(&|e| {
+            e.comment.as_deref().is_some_and(|s| !s.is_empty())
+        }));
         c.annotated += usize::from(pick(&|e| e.is_annotated()));
         c.enabled += usize::from(!pick(&|e| !e.is_enabled()));
     }
@@ -194,7 +196,11 @@ impl Stats {
             .iter()
             .map(|t| row(&t.shortname, &t.techniques, &t.subtechniques))
             .collect();
-        rows.push(row("overall", &self.overall_techniques, &self.overall_subtechniques));
+        rows.push(row(
+            "overall",
+            &self.overall_techniques,
+            &self.overall_subtechniques,
+        ));
         rows
     }
 }

@@ -47,9 +47,16 @@ fn combine_missing_scores_count_as_zero_and_unscored_stays_unscored() {
     t3.comment = Some("only a comment".into());
     let a = layer(
         "A",
-        vec![entry("T1", None, Some(1.0)), entry("T2", None, Some(2.0)), t3],
+        vec![
+            entry("T1", None, Some(1.0)),
+            entry("T2", None, Some(2.0)),
+            t3,
+        ],
     );
-    let b = layer("B", vec![entry("T2", None, Some(3.0)), entry("T4", None, Some(5.0))]);
+    let b = layer(
+        "B",
+        vec![entry("T2", None, Some(3.0)), entry("T4", None, Some(5.0))],
+    );
     let out = run(&[a.clone(), b.clone()], "a + b").unwrap();
     // T1: 1 + 0; T2: 2 + 3; T3: scored by neither, left out; T4: 0 + 5.
     assert_eq!(
@@ -66,7 +73,10 @@ fn combine_missing_scores_count_as_zero_and_unscored_stays_unscored() {
         vec![s("T1", None, 1.0), s("T2", None, 0.0), s("T4", None, 0.0)]
     );
     let g = out.gradient.unwrap();
-    assert_eq!(g.colors, vec!["#ffffff00".to_string(), "#66b1ffff".to_string()]);
+    assert_eq!(
+        g.colors,
+        vec!["#ffffff00".to_string(), "#66b1ffff".to_string()]
+    );
 
     // Only the layers the expression uses bring techniques: "b * 2" ignores A's T1.
     let out = run(&[a, b], "b * 2").unwrap();
@@ -112,7 +122,12 @@ fn combine_inherits_fields_from_the_named_layers() {
         inherit,
         catalogue: None,
     };
-    let out = combine(&[a, b.clone()], &Expr::parse("a * 10 + b").unwrap(), &options).unwrap();
+    let out = combine(
+        &[a, b.clone()],
+        &Expr::parse("a * 10 + b").unwrap(),
+        &options,
+    )
+    .unwrap();
     assert_eq!(out.name, "mix");
     assert_eq!(out.techniques.len(), 2);
     let t1 = &out.techniques[0];
@@ -150,7 +165,10 @@ fn combine_errors_are_precise() {
     m.domain = "mobile-attack".into();
     let err = run(&[a.clone(), m], "a + b").unwrap_err();
     assert!(matches!(err, OpsError::Mismatch { .. }));
-    assert!(err.to_string().contains("b (\"B\") has mobile-attack"), "{err}");
+    assert!(
+        err.to_string().contains("b (\"B\") has mobile-attack"),
+        "{err}"
+    );
     let mut v = b.clone();
     v.versions = Some(Versions {
         attack: Some("15".into()),
@@ -197,18 +215,42 @@ fn set_operations_by_hand() {
             .map(|e| e.technique_id.clone())
             .collect()
     };
-    let u = set_operation(&[a.clone(), b.clone()], SetOperation::Union, ScoreRule::Max, None).unwrap();
+    let u = set_operation(
+        &[a.clone(), b.clone()],
+        SetOperation::Union,
+        ScoreRule::Max,
+        None,
+    )
+    .unwrap();
     // A disabled entry is not "in" A.
     assert_eq!(ids(&u), vec!["T1", "T2", "T5", "T3"]);
     assert_eq!(u.techniques[1].score, Some(4.0));
     assert_eq!(u.name, "union of A, B");
-    let i = set_operation(&[a.clone(), b.clone()], SetOperation::Intersect, ScoreRule::Min, None).unwrap();
+    let i = set_operation(
+        &[a.clone(), b.clone()],
+        SetOperation::Intersect,
+        ScoreRule::Min,
+        None,
+    )
+    .unwrap();
     assert_eq!(ids(&i), vec!["T2"]);
     assert_eq!(i.techniques[0].score, Some(2.0));
-    let c = set_operation(&[a.clone(), b.clone()], SetOperation::Union, ScoreRule::Count, None).unwrap();
+    let c = set_operation(
+        &[a.clone(), b.clone()],
+        SetOperation::Union,
+        ScoreRule::Count,
+        None,
+    )
+    .unwrap();
     let counts: Vec<Option<f64>> = c.techniques.iter().map(|e| e.score).collect();
     assert_eq!(counts, vec![Some(1.0), Some(2.0), Some(1.0), Some(1.0)]);
-    let d = set_operation(&[a.clone(), b.clone()], SetOperation::Subtract, ScoreRule::Max, None).unwrap();
+    let d = set_operation(
+        &[a.clone(), b.clone()],
+        SetOperation::Subtract,
+        ScoreRule::Max,
+        None,
+    )
+    .unwrap();
     assert_eq!(ids(&d), vec!["T1", "T5"]);
     assert_eq!(d.techniques[1].color.as_deref(), Some("#123456"));
     assert!(set_operation(&[a], SetOperation::Subtract, ScoreRule::Max, None).is_err());
@@ -220,24 +262,38 @@ fn diff_by_hand() {
     c.comment = Some("old".into());
     let a = layer(
         "A",
-        vec![entry("T1", None, Some(1.0)), entry("T2", None, Some(2.0)), c.clone()],
+        vec![
+            entry("T1", None, Some(1.0)),
+            entry("T2", None, Some(2.0)),
+            c.clone(),
+        ],
     );
     let mut c2 = c.clone();
     c2.comment = Some("new".into());
     c2.enabled = Some(false);
     let b = layer(
         "B",
-        vec![entry("T2", None, Some(5.0)), c2, entry("T4", Some("execution"), Some(1.0))],
+        vec![
+            entry("T2", None, Some(5.0)),
+            c2,
+            entry("T4", Some("execution"), Some(1.0)),
+        ],
     );
     let d = diff(&a, &b);
     let ids = |v: Vec<&str>| v.into_iter().map(String::from).collect::<Vec<_>>();
     assert_eq!(
-        d.added.iter().map(|i| i.technique_id.clone()).collect::<Vec<_>>(),
+        d.added
+            .iter()
+            .map(|i| i.technique_id.clone())
+            .collect::<Vec<_>>(),
         ids(vec!["T4"])
     );
     assert_eq!(d.added[0].tactic.as_deref(), Some("execution"));
     assert_eq!(
-        d.removed.iter().map(|i| i.technique_id.clone()).collect::<Vec<_>>(),
+        d.removed
+            .iter()
+            .map(|i| i.technique_id.clone())
+            .collect::<Vec<_>>(),
         ids(vec!["T1"])
     );
     assert_eq!(d.changed.len(), 2);
@@ -280,7 +336,11 @@ fn view(l: &Layer, over: &[&Layer]) -> Vec<(String, Option<String>, Option<f64>,
 fn arb_layer(name: &'static str) -> impl Strategy<Value = Layer> {
     let e = (
         0..12u8,
-        prop_oneof![Just(None), Just(Some("execution")), Just(Some("persistence"))],
+        prop_oneof![
+            Just(None),
+            Just(Some("execution")),
+            Just(Some("persistence"))
+        ],
         prop::option::of(-5i32..20),
         prop::option::of("[a-c]{0,2}"),
     )
@@ -388,7 +448,11 @@ fn corpus_layers() -> Vec<(PathBuf, Layer)> {
 #[test]
 fn corpus_identity_operations() {
     let layers = corpus_layers();
-    assert!(layers.len() > 200, "only {} corpus layers read", layers.len());
+    assert!(
+        layers.len() > 200,
+        "only {} corpus layers read",
+        layers.len()
+    );
     let mut scored = 0;
     for (path, l) in &layers {
         assert!(diff(l, l).is_empty(), "{}", path.display());
@@ -397,14 +461,22 @@ fn corpus_identity_operations() {
             panic!("combine a failed on {}", path.display());
         };
         let vl: Vec<_> = view(l, &[l]).into_iter().map(|v| (v.0, v.1, v.2)).collect();
-        let vo: Vec<_> = view(&out, &[l]).into_iter().map(|v| (v.0, v.1, v.2)).collect();
+        let vo: Vec<_> = view(&out, &[l])
+            .into_iter()
+            .map(|v| (v.0, v.1, v.2))
+            .collect();
         assert_eq!(vl, vo, "{}", path.display());
         scored += usize::from(vl.iter().any(|v| v.2.is_some()));
         // Union with itself keeps what the layer contains.
-        let u = set_operation(&[l.clone(), l.clone()], SetOperation::Union, ScoreRule::Max, None).unwrap();
-        let present = |x: &Layer| -> Vec<_> {
-            view(x, &[l]).into_iter().map(|v| (v.0, v.1, v.3)).collect()
-        };
+        let u = set_operation(
+            &[l.clone(), l.clone()],
+            SetOperation::Union,
+            ScoreRule::Max,
+            None,
+        )
+        .unwrap();
+        let present =
+            |x: &Layer| -> Vec<_> { view(x, &[l]).into_iter().map(|v| (v.0, v.1, v.3)).collect() };
         assert_eq!(present(l), present(&u), "{}", path.display());
     }
     assert!(scored > 100, "only {scored} corpus layers have scores");
@@ -427,8 +499,13 @@ fn corpus_pairs_commute_and_subtract_is_disjoint() {
         let ba = run(pair, "b + a").unwrap();
         assert_eq!(ab.techniques, ba.techniques);
         let sub = set_operation(pair, SetOperation::Subtract, ScoreRule::Max, None).unwrap();
-        let inter = set_operation(&[sub.clone(), pair[1].clone()], SetOperation::Intersect, ScoreRule::Max, None)
-            .unwrap();
+        let inter = set_operation(
+            &[sub.clone(), pair[1].clone()],
+            SetOperation::Intersect,
+            ScoreRule::Max,
+            None,
+        )
+        .unwrap();
         assert!(
             inter.techniques.iter().all(|e| !e.is_annotated()),
             "A - B still shares techniques with B: {} / {}",

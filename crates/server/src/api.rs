@@ -210,7 +210,7 @@ async fn not_found(req: Request) -> ApiError {
 // ---------------------------------------------------------------- helpers
 
 /// A layer key: 1–128 of `A-Z a-z 0-9 . _ -`, not starting with `.`.
-pub fn check_key(key: &str) -> Result<(), ApiError> {
+pub(crate) fn check_key(key: &str) -> Result<(), ApiError> {
     let ok = !key.is_empty()
         && key.len() <= 128
         && !key.starts_with('.')
@@ -229,7 +229,7 @@ pub fn check_key(key: &str) -> Result<(), ApiError> {
 }
 
 /// A key made from a layer name: `APT29 (G0016)` → `apt29-g0016`.
-pub fn slug(name: &str) -> String {
+pub(crate) fn slug(name: &str) -> String {
     let mut out = String::new();
     for c in name.chars() {
         if c.is_ascii_alphanumeric() {
@@ -297,7 +297,7 @@ fn require_base(headers: &HeaderMap, base: Option<&str>) -> ApiResult<i64> {
     })
 }
 
-fn json_response(status: StatusCode, body: impl Into<Body>, revision: Option<i64>) -> Response {
+pub(crate) fn json_response(status: StatusCode, body: impl Into<Body>, revision: Option<i64>) -> Response {
     let mut r = (status, body.into()).into_response();
     let h = r.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
@@ -318,7 +318,7 @@ async fn blocking<T: Send + 'static>(
         .map_err(ApiError::internal)?
 }
 
-fn parse_domain(text: &str) -> ApiResult<Domain> {
+pub(crate) fn parse_domain(text: &str) -> ApiResult<Domain> {
     Domain::parse_lenient(text).ok_or_else(|| {
         ApiError::bad_request(
             format!("unknown domain {text:?} (expected enterprise, mobile or ics)"),
@@ -327,7 +327,7 @@ fn parse_domain(text: &str) -> ApiResult<Domain> {
     })
 }
 
-fn parse_release(text: &str) -> ApiResult<Option<Release>> {
+pub(crate) fn parse_release(text: &str) -> ApiResult<Option<Release>> {
     if text == "latest" {
         return Ok(None);
     }
@@ -370,7 +370,7 @@ struct KeyQuery {
 }
 
 /// Stores parsed layers under `key` (or keys made from their names).
-async fn store_new(
+pub(crate) async fn store_new(
     state: &Arc<AppState>,
     parsed: Vec<layers::Parsed>,
     key: Option<String>,
@@ -476,7 +476,7 @@ async fn load(state: &Arc<AppState>, key: &str, revision: Option<&str>) -> ApiRe
     .await
 }
 
-async fn load_layer(
+pub(crate) async fn load_layer(
     state: &Arc<AppState>,
     key: &str,
     revision: Option<&str>,

@@ -38,6 +38,9 @@ pub struct IndexCollection {
     pub domain: Option<Domain>,
     /// Its releases, newest first.
     pub releases: Vec<IndexRelease>,
+    /// Versions listed that are not `X.Y` release numbers (e.g. mobile's `11.2-beta`), which
+    /// cannot be selected and are left out of [`IndexCollection::releases`].
+    pub skipped: Vec<String>,
 }
 
 /// One downloadable release.
@@ -125,11 +128,18 @@ impl Index {
                     .collect(),
             };
             releases.sort_by(|a, b| b.release.cmp(&a.release));
+            let skipped = c
+                .versions
+                .iter()
+                .filter(|v| domain.is_none() || Release::parse(&v.version).is_none())
+                .map(|v| v.version.clone())
+                .collect();
             collections.push(IndexCollection {
                 id: c.id.unwrap_or_default(),
                 name,
                 domain,
                 releases,
+                skipped,
             });
         }
         if collections.iter().all(|c| c.releases.is_empty()) {

@@ -23,7 +23,10 @@ pub fn read_layers(files: &[PathBuf]) -> anyhow::Result<Vec<(String, Layer)>> {
             other => check_failed(other.to_string()),
         })?;
         if loaded.is_empty() {
-            return Err(check_failed(format!("{}: the file holds no layer", file.display())));
+            return Err(check_failed(format!(
+                "{}: the file holds no layer",
+                file.display()
+            )));
         }
         let many = loaded.len() > 1;
         for (i, l) in loaded.into_iter().enumerate() {
@@ -43,8 +46,17 @@ pub fn ops_error(e: OpsError) -> anyhow::Error {
     check_failed(e.to_string())
 }
 
-fn write_layer(layer: &Layer, output: Option<&Path>, compact: bool, force: bool) -> anyhow::Result<()> {
-    let style = if compact { Style::Compact } else { Style::Pretty };
+fn write_layer(
+    layer: &Layer,
+    output: Option<&Path>,
+    compact: bool,
+    force: bool,
+) -> anyhow::Result<()> {
+    let style = if compact {
+        Style::Compact
+    } else {
+        Style::Pretty
+    };
     crate::output::emit(output, to_json(layer, style).as_bytes(), force)
 }
 
@@ -53,7 +65,9 @@ fn parse_variable(s: &str) -> Result<usize, String> {
     let t = s.trim().to_ascii_lowercase();
     match t.as_bytes() {
         [c @ b'a'..=b'z'] => Ok(usize::from(c - b'a')),
-        _ => Err(format!("{s:?} is not a layer variable: expected a letter a–z")),
+        _ => Err(format!(
+            "{s:?} is not a layer variable: expected a letter a–z"
+        )),
     }
 }
 
@@ -64,7 +78,10 @@ fn parse_inherit(s: &str) -> Result<(String, usize), String> {
         .ok_or_else(|| format!("{s:?}: expected FIELD=VARIABLE, e.g. comments=a"))?;
     let field = field.trim().to_ascii_lowercase();
     let known = Inherit::FIELDS.contains(&field.as_str())
-        || ["all", "comment", "color", "colour", "colours", "link", "filter"].contains(&field.as_str());
+        || [
+            "all", "comment", "color", "colour", "colours", "link", "filter",
+        ]
+        .contains(&field.as_str());
     if !known {
         return Err(format!(
             "unknown field {field:?}: expected {} or all",
@@ -75,7 +92,8 @@ fn parse_inherit(s: &str) -> Result<(String, usize), String> {
 }
 
 #[derive(Args, Debug)]
-#[command(after_help = "Rules (as the ATT&CK Navigator's \"create layer from other layers\"; details in docs/combine.md):
+#[command(
+    after_help = "Rules (as the ATT&CK Navigator's \"create layer from other layers\"; details in docs/combine.md):
   * FILEs bind to the variables a, b, c … in order (at most 26; a file holding several layers
     binds one variable per layer). All layers must share the domain, and the ATT&CK major
     version where they state one.
@@ -98,7 +116,8 @@ Examples:
   navlayer combine --expr 'a + b' group1.json group2.json -o both.json
   navlayer combine --expr 'a and not b' apt29.json detections.json --name 'gaps' -o gaps.json
   navlayer combine --expr 'max(a, b, c)' x.json y.json z.json --inherit-from a
-  navlayer combine --expr '(a + b) / 2' q1.json q2.json --inherit comments=b --inherit colors=a")]
+  navlayer combine --expr '(a + b) / 2' q1.json q2.json --inherit comments=b --inherit colors=a"
+)]
 pub struct CombineArgs {
     /// Score expression over the variables a, b, c … (one per layer, in order).
     #[arg(short, long, value_name = "EXPR")]
@@ -172,7 +191,10 @@ pub fn run(ctx: &Context, args: CombineArgs) -> anyhow::Result<ExitCode> {
             eprintln!(
                 "note: layer {} ({}) is not used by the expression",
                 variable_name(i),
-                args.files.get(i).map(|p| p.display().to_string()).unwrap_or_default()
+                args.files
+                    .get(i)
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default()
             );
         }
     }
@@ -207,7 +229,8 @@ impl From<RuleArg> for ScoreRule {
 }
 
 #[derive(Args, Debug)]
-#[command(after_help = "A layer contains a technique (in a tactic) when the entry that applies there is enabled
+#[command(
+    after_help = "A layer contains a technique (in a tactic) when the entry that applies there is enabled
 and has a score, colour, comment, metadata or links. The score of a technique is computed from
 the layers containing it by --score; comments are joined, the colour is the first layer's,
 links and metadata are merged. Layout, filters, legend and gradient are the first layer's.
@@ -215,7 +238,8 @@ links and metadata are merged. Layout, filters, legend and gradient are the firs
 Examples:
   navlayer union apt28.json apt29.json turla.json -o russia.json
   navlayer union g1.json g2.json g3.json --score count -o heatmap.json   how many groups use it
-  navlayer intersect q1.json q2.json --score min")]
+  navlayer intersect q1.json q2.json --score min"
+)]
 pub struct SetArgs {
     /// Layer files.
     #[arg(value_name = "FILE", required = true)]
@@ -238,12 +262,14 @@ pub struct SetArgs {
 }
 
 #[derive(Args, Debug)]
-#[command(after_help = "A layer contains a technique (in a tactic) when the entry that applies there is enabled
+#[command(
+    after_help = "A layer contains a technique (in a tactic) when the entry that applies there is enabled
 and has a score, colour, comment, metadata or links. The result keeps A's entries and settings.
 
 Examples:
   navlayer subtract apt29.json detections.json -o gaps.json    what my detections miss
-  navlayer subtract q2.json q1.json -o new-in-q2.json")]
+  navlayer subtract q2.json q1.json -o new-in-q2.json"
+)]
 pub struct SubtractArgs {
     /// The layer to take techniques from.
     #[arg(value_name = "A")]
@@ -287,8 +313,8 @@ pub fn run_subtract(_ctx: &Context, args: SubtractArgs) -> anyhow::Result<ExitCo
     let mut files = vec![args.a];
     files.extend(args.others);
     let layers: Vec<Layer> = read_layers(&files)?.into_iter().map(|(_, l)| l).collect();
-    let result =
-        set_operation(&layers, SetOperation::Subtract, ScoreRule::Max, args.name).map_err(ops_error)?;
+    let result = set_operation(&layers, SetOperation::Subtract, ScoreRule::Max, args.name)
+        .map_err(ops_error)?;
     write_layer(&result, args.output.as_deref(), args.compact, args.force)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -12,7 +12,8 @@ use crate::context::Context;
 use crate::exit::check_failed;
 
 #[derive(Args, Debug)]
-#[command(after_help = "A technique (in a tactic, for tactic-scoped entries) is added when annotated in B only,
+#[command(
+    after_help = "A technique (in a tactic, for tactic-scoped entries) is added when annotated in B only,
 removed when annotated in A only, changed when annotated in both with a different score,
 comment, enabled state, colour, links or metadata. As a layer: added green, removed red,
 changed yellow, with a legend; comments say what changed.
@@ -21,7 +22,8 @@ Examples:
   navlayer diff q1.json q2.json                       summary and one line per technique
   navlayer diff q1.json q2.json --format json
   navlayer diff q1.json q2.json --format layer -o changes.json
-  navlayer diff old.json new.json --exit-code         exit 1 when they differ")]
+  navlayer diff old.json new.json --exit-code         exit 1 when they differ"
+)]
 pub struct DiffArgs {
     /// The earlier layer.
     #[arg(value_name = "A")]

@@ -12,14 +12,16 @@ use crate::context::Context;
 use crate::exit::check_failed;
 
 #[derive(Args, Debug)]
-#[command(after_help = "Keeps the entries whose technique or sub-technique lists one of the platforms in the
+#[command(
+    after_help = "Keeps the entries whose technique or sub-technique lists one of the platforms in the
 ATT&CK data (of the layer's domain; --attack-version picks the release, default the newest),
 and sets the layer's platform filter to them. Entries for IDs the data does not know are
 removed and listed on stderr. Platform names are matched without regard to case.
 
 Examples:
   navlayer --data ../shared/attack-data filter layer.json --platform Windows -o windows.json
-  navlayer filter layer.json --platform linux --platform macos --attack-version 17.1")]
+  navlayer filter layer.json --platform linux --platform macos --attack-version 17.1"
+)]
 pub struct FilterArgs {
     /// The layer file.
     #[arg(value_name = "FILE")]

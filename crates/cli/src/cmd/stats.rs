@@ -12,7 +12,8 @@ use crate::exit::check_failed;
 use crate::output::{render_table, TableFormat};
 
 #[derive(Args, Debug)]
-#[command(after_help = "Per tactic (in matrix order), how many of its techniques and sub-techniques are scored,
+#[command(
+    after_help = "Per tactic (in matrix order), how many of its techniques and sub-techniques are scored,
 commented and enabled, out of the tactic's total in the release (the data of the layer's
 domain; --attack-version picks the release, default the newest). A technique in several
 tactics counts in each; the `overall` row counts each technique once (scored in any tactic).
@@ -21,7 +22,8 @@ coverage% is scored / total. IDs of the layer not in the release are listed on s
 Examples:
   navlayer --data ../shared/attack-data stats layer.json
   navlayer stats layer.json --format csv -o coverage.csv
-  navlayer stats layer.json --format json --attack-version 17.1")]
+  navlayer stats layer.json --format json --attack-version 17.1"
+)]
 pub struct StatsArgs {
     /// The layer file.
     #[arg(value_name = "FILE")]
@@ -56,7 +58,11 @@ pub fn run(ctx: &Context, args: StatsArgs) -> anyhow::Result<ExitCode> {
         eprintln!(
             "note: {} ID{} of the layer not in {} {}: {}",
             s.not_in_release.len(),
-            if s.not_in_release.len() == 1 { " is" } else { "s are" },
+            if s.not_in_release.len() == 1 {
+                " is"
+            } else {
+                "s are"
+            },
             s.domain,
             s.release,
             s.not_in_release.join(", ")
