@@ -114,7 +114,7 @@ impl Context {
         }
         let wanted = match release {
             Some(r) => format!("{domain} {r}"),
-            None => format!("any {domain} release"),
+            None => format!("{domain} release"),
         };
         if self.global.offline {
             bail!(

@@ -61,6 +61,8 @@ enum Command {
     Filter(cmd::filter::FilterArgs),
     /// Coverage per tactic against an ATT&CK release (text, JSON or CSV).
     Stats(cmd::stats::StatsArgs),
+    /// Draw a layer as SVG, PNG, HTML, XLSX, CSV or Markdown.
+    Render(cmd::render::RenderArgs),
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -82,6 +84,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Diff(args) => cmd::diff::run(&ctx, args),
         Command::Filter(args) => cmd::filter::run(&ctx, args),
         Command::Stats(args) => cmd::stats::run(&ctx, args),
+        Command::Render(args) => cmd::render::run(&ctx, args),
     }
 }
 

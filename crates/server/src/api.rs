@@ -56,7 +56,10 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/migrate", post(crate::ops::migrate))
         .route("/api/releases", get(list_releases))
         .route("/api/releases/{domain}/{release}/tactics", get(tactics))
-        .route("/api/releases/{domain}/{release}/techniques", get(techniques))
+        .route(
+            "/api/releases/{domain}/{release}/techniques",
+            get(techniques),
+        )
         .route("/api/releases/{domain}/{release}/matrix", get(matrix))
         .route("/api/releases/{domain}/{release}/objects/{id}", get(object))
         .route("/api/releases/{domain}/{release}/search", get(search))
@@ -100,7 +103,7 @@ fn percent_decode(s: &str) -> String {
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
     while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() + 0 && i + 2 <= b.len() - 1 {
+        if b[i] == b'%' && i + 2 < b.len() {
             let hex = std::str::from_utf8(&b[i + 1..i + 3]).ok();
             if let Some(v) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
                 out.push(v);
@@ -260,7 +263,11 @@ fn free_key(state: &AppState, base: &str) -> ApiResult<String> {
             return Ok(k);
         }
     }
-    Err(ApiError::new(StatusCode::CONFLICT, "no free name", "query:key"))
+    Err(ApiError::new(
+        StatusCode::CONFLICT,
+        "no free name",
+        "query:key",
+    ))
 }
 
 fn parse_revision(text: &str, pointer: &str) -> ApiResult<i64> {
@@ -297,10 +304,17 @@ fn require_base(headers: &HeaderMap, base: Option<&str>) -> ApiResult<i64> {
     })
 }
 
-pub(crate) fn json_response(status: StatusCode, body: impl Into<Body>, revision: Option<i64>) -> Response {
+pub(crate) fn json_response(
+    status: StatusCode,
+    body: impl Into<Body>,
+    revision: Option<i64>,
+) -> Response {
     let mut r = (status, body.into()).into_response();
     let h = r.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
     if let Some(rev) = revision {
         if let Ok(v) = HeaderValue::from_str(&format!("\"{rev}\"")) {
             h.insert(header::ETAG, v);
@@ -339,7 +353,11 @@ pub(crate) fn parse_release(text: &str) -> ApiResult<Option<Release>> {
     })
 }
 
-pub(crate) async fn catalogue(state: &AppState, domain: &str, release: &str) -> ApiResult<Arc<Catalogue>> {
+pub(crate) async fn catalogue(
+    state: &AppState,
+    domain: &str,
+    release: &str,
+) -> ApiResult<Arc<Catalogue>> {
     let d = parse_domain(domain)?;
     let r = parse_release(release)?;
     state.catalogues.get(d, r).await
@@ -462,7 +480,11 @@ struct RevQuery {
     base: Option<String>,
 }
 
-async fn load(state: &Arc<AppState>, key: &str, revision: Option<&str>) -> ApiResult<(i64, String)> {
+async fn load(
+    state: &Arc<AppState>,
+    key: &str,
+    revision: Option<&str>,
+) -> ApiResult<(i64, String)> {
     check_key(key)?;
     let rev = revision
         .map(|r| parse_revision(r, "query:revision"))
@@ -486,7 +508,11 @@ pub(crate) async fn load_layer(
     Ok((rev, layer))
 }
 
-async fn get_layer(State(state): St, Path(key): Path<String>, Query(q): Query<RevQuery>) -> ApiResult {
+async fn get_layer(
+    State(state): St,
+    Path(key): Path<String>,
+    Query(q): Query<RevQuery>,
+) -> ApiResult {
     let (rev, text) = load(&state, &key, q.revision.as_deref()).await?;
     let mut r = json_response(StatusCode::OK, text, Some(rev));
     if let Ok(v) = HeaderValue::from_str(&rev.to_string()) {
@@ -552,7 +578,10 @@ async fn list_revisions(State(state): St, Path(key): Path<String>) -> ApiResult<
     Ok(Json(json!({"key": key, "revisions": revs})))
 }
 
-async fn get_revision(State(state): St, Path((key, revision)): Path<(String, String)>) -> ApiResult {
+async fn get_revision(
+    State(state): St,
+    Path((key, revision)): Path<(String, String)>,
+) -> ApiResult {
     let (rev, text) = load(&state, &key, Some(&revision)).await?;
     Ok(json_response(StatusCode::OK, text, Some(rev)))
 }
@@ -665,7 +694,10 @@ fn brief(cat: &Catalogue, id: ObjectId) -> Value {
     })
 }
 
-async fn tactics(State(state): St, Path((domain, release)): Path<(String, String)>) -> ApiResult<Json<Value>> {
+async fn tactics(
+    State(state): St,
+    Path((domain, release)): Path<(String, String)>,
+) -> ApiResult<Json<Value>> {
     let cat = catalogue(&state, &domain, &release).await?;
     let list: Vec<Value> = cat
         .tactics()
@@ -675,10 +707,15 @@ async fn tactics(State(state): St, Path((domain, release)): Path<(String, String
             json!({"id": o.display_id(), "name": o.name, "shortname": o.shortname})
         })
         .collect();
-    Ok(Json(json!({"release": cat.release().to_string(), "tactics": list})))
+    Ok(Json(
+        json!({"release": cat.release().to_string(), "tactics": list}),
+    ))
 }
 
-async fn techniques(State(state): St, Path((domain, release)): Path<(String, String)>) -> ApiResult<Json<Value>> {
+async fn techniques(
+    State(state): St,
+    Path((domain, release)): Path<(String, String)>,
+) -> ApiResult<Json<Value>> {
     let cat = catalogue(&state, &domain, &release).await?;
     let list: Vec<Value> = cat
         .active_techniques()
@@ -691,11 +728,16 @@ async fn techniques(State(state): St, Path((domain, release)): Path<(String, Str
             })
         })
         .collect();
-    Ok(Json(json!({"release": cat.release().to_string(), "techniques": list})))
+    Ok(Json(
+        json!({"release": cat.release().to_string(), "techniques": list}),
+    ))
 }
 
 /// The matrix the UI draws: tactics in order, their techniques by name, sub-techniques.
-async fn matrix(State(state): St, Path((domain, release)): Path<(String, String)>) -> ApiResult<Json<Value>> {
+async fn matrix(
+    State(state): St,
+    Path((domain, release)): Path<(String, String)>,
+) -> ApiResult<Json<Value>> {
     let cat = catalogue(&state, &domain, &release).await?;
     let cell = |id: ObjectId| {
         let o = cat.object(id);
@@ -756,22 +798,25 @@ async fn object(
     Path((domain, release, id)): Path<(String, String, String)>,
 ) -> ApiResult<Json<Value>> {
     let cat = catalogue(&state, &domain, &release).await?;
-    let oid = cat.by_attack_id(&id).or_else(|| cat.by_stix_id(&id)).ok_or_else(|| {
-        let hint = cat.suggest(&id, 3);
-        ApiError::not_found(
-            format!(
-                "{id} is not in {} {}{}",
-                cat.domain(),
-                cat.release(),
-                if hint.is_empty() {
-                    String::new()
-                } else {
-                    format!(" (did you mean {}?)", hint.join(", "))
-                }
-            ),
-            "path:id",
-        )
-    })?;
+    let oid = cat
+        .by_attack_id(&id)
+        .or_else(|| cat.by_stix_id(&id))
+        .ok_or_else(|| {
+            let hint = cat.suggest(&id, 3);
+            ApiError::not_found(
+                format!(
+                    "{id} is not in {} {}{}",
+                    cat.domain(),
+                    cat.release(),
+                    if hint.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" (did you mean {}?)", hint.join(", "))
+                    }
+                ),
+                "path:id",
+            )
+        })?;
     let o = cat.object(oid);
     Ok(Json(json!({
         "id": o.display_id(), "stixId": o.stix_id, "name": o.name, "type": o.kind.label(),
@@ -840,6 +885,12 @@ async fn search(
             .then_with(|| cat.object(a.1).name.cmp(&cat.object(b.1).name))
     });
     let total = hits.len();
-    let results: Vec<Value> = hits.into_iter().take(limit).map(|(_, id)| brief(&cat, id)).collect();
-    Ok(Json(json!({"query": q, "total": total, "results": results})))
+    let results: Vec<Value> = hits
+        .into_iter()
+        .take(limit)
+        .map(|(_, id)| brief(&cat, id))
+        .collect();
+    Ok(Json(
+        json!({"query": q, "total": total, "results": results}),
+    ))
 }

@@ -64,7 +64,12 @@ impl Catalogues {
         }
         let p = path.clone();
         let loaded = tokio::task::spawn_blocking(move || {
-            Catalogue::load(&p, &LoadOptions { fallback_release: release })
+            Catalogue::load(
+                &p,
+                &LoadOptions {
+                    fallback_release: release,
+                },
+            )
         })
         .await
         .map_err(ApiError::internal)?
@@ -82,7 +87,10 @@ impl Catalogues {
 
     /// The catalogue for a layer's `domain` and `versions.attack` (the newest release of the
     /// major version, else the newest release of the domain).
-    pub async fn for_layer(&self, layer: &navlayer_layer::Layer) -> Result<Arc<Catalogue>, ApiError> {
+    pub async fn for_layer(
+        &self,
+        layer: &navlayer_layer::Layer,
+    ) -> Result<Arc<Catalogue>, ApiError> {
         let domain = Domain::parse_lenient(&layer.domain).ok_or_else(|| {
             ApiError::unprocessable(
                 format!(

@@ -23,10 +23,7 @@ type St = State<Arc<AppState>>;
 fn body<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let mut de = serde_json::Deserializer::from_slice(bytes);
     serde::Deserialize::deserialize(&mut de).map_err(|e: serde_json::Error| {
-        let pointer = match e.classify() {
-            serde_json::error::Category::Data => format!("line {} column {}", e.line(), e.column()),
-            _ => format!("line {} column {}", e.line(), e.column()),
-        };
+        let pointer = format!("line {} column {}", e.line(), e.column());
         ApiError::bad_request(format!("the request body does not fit: {e}"), pointer)
     })
 }
@@ -120,7 +117,11 @@ pub async fn generate(State(state): St, bytes: Bytes) -> Result<Response, ApiErr
                 "{id} is not in {} {}{}",
                 cat.domain(),
                 cat.release(),
-                if hint.is_empty() { String::new() } else { format!(" (did you mean {}?)", hint.join(", ")) }
+                if hint.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (did you mean {}?)", hint.join(", "))
+                }
             ),
             "/id",
         )
@@ -140,7 +141,15 @@ pub async fn generate(State(state): St, bytes: Bytes) -> Result<Response, ApiErr
     }
     let parsed = layers::parse_one(text.as_bytes(), state.config.limits.entries)?;
     let default_key = format!("{}-{}", generated.attack_id, domain.short_name());
-    result(&state, parsed.layer, true, req.key, default_key, json!({"name": generated.name})).await
+    result(
+        &state,
+        parsed.layer,
+        true,
+        req.key,
+        default_key,
+        json!({"name": generated.name}),
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -185,7 +194,10 @@ pub async fn combine(State(state): St, bytes: Bytes) -> Result<Response, ApiErro
         }
     };
     if keys.is_empty() {
-        return Err(ApiError::bad_request("name at least one stored layer in `layers`", "/layers"));
+        return Err(ApiError::bad_request(
+            "name at least one stored layer in `layers`",
+            "/layers",
+        ));
     }
     let mut loaded = Vec::new();
     for k in &keys {
@@ -260,7 +272,9 @@ pub async fn migrate(State(state): St, bytes: Bytes) -> Result<Response, ApiErro
     let req: MigrateRequest = body(&bytes)?;
     let layer = match (&req.key, &req.layer) {
         (Some(k), None) => load_layer(&state, k, None).await?.1,
-        (None, Some(v)) => layers::parse_one(v.to_string().as_bytes(), state.config.limits.entries)?.layer,
+        (None, Some(v)) => {
+            layers::parse_one(v.to_string().as_bytes(), state.config.limits.entries)?.layer
+        }
         _ => {
             return Err(ApiError::bad_request(
                 "give either `key` (a stored layer) or `layer` (a layer object)",
@@ -269,7 +283,10 @@ pub async fn migrate(State(state): St, bytes: Bytes) -> Result<Response, ApiErro
         }
     };
     let domain = navlayer_attack::Domain::parse_lenient(&layer.domain).ok_or_else(|| {
-        ApiError::unprocessable(format!("unknown domain {:?}", layer.domain), "/layer/domain")
+        ApiError::unprocessable(
+            format!("unknown domain {:?}", layer.domain),
+            "/layer/domain",
+        )
     })?;
     let to = parse_release(req.to.as_deref().unwrap_or("latest"))?;
     let target = state.catalogues.get(domain, to).await?;
@@ -296,7 +313,10 @@ pub async fn migrate(State(state): St, bytes: Bytes) -> Result<Response, ApiErro
                     )
                 })?;
             let (r, note) = navlayer_migrate::pick_source_release(
-                Release { major: wanted, minor: 0 },
+                Release {
+                    major: wanted,
+                    minor: 0,
+                },
                 &available,
                 target.release(),
             );
@@ -308,8 +328,12 @@ pub async fn migrate(State(state): St, bytes: Bytes) -> Result<Response, ApiErro
     let (migrated_layer, report) = {
         let pair = navlayer_migrate::ReleasePair::new(&source, &target)
             .map_err(|e| ApiError::unprocessable(e.to_string(), "/from"))?;
-        let m = navlayer_migrate::migrate_layer(&pair, &layer, &navlayer_migrate::MigrateOptions::default())
-            .map_err(|e| ApiError::unprocessable(e.to_string(), ""))?;
+        let m = navlayer_migrate::migrate_layer(
+            &pair,
+            &layer,
+            &navlayer_migrate::MigrateOptions::default(),
+        )
+        .map_err(|e| ApiError::unprocessable(e.to_string(), ""))?;
         (m.layer, m.report)
     };
     let report = serde_json::to_value(&report).map_err(ApiError::internal)?;
@@ -319,5 +343,13 @@ pub async fn migrate(State(state): St, bytes: Bytes) -> Result<Response, ApiErro
         target.release()
     );
     let extra = json!({"report": report, "notes": notes, "from": source.release().to_string(), "to": target.release().to_string()});
-    result(&state, migrated_layer, req.store, req.new_key, default_key, extra).await
+    result(
+        &state,
+        migrated_layer,
+        req.store,
+        req.new_key,
+        default_key,
+        extra,
+    )
+    .await
 }

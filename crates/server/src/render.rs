@@ -44,7 +44,9 @@ impl Format {
             "json" => Format::Json,
             _ => {
                 return Err(ApiError::bad_request(
-                    format!("unknown format {text:?} (expected svg, png, html, xlsx, csv, md or json)"),
+                    format!(
+                        "unknown format {text:?} (expected svg, png, html, xlsx, csv, md or json)"
+                    ),
                     "path:format",
                 ))
             }
@@ -90,12 +92,20 @@ const CACHE_ENTRIES: usize = 256;
 fn respond(format: Format, bytes: Bytes, name: &str) -> Response {
     let mut r = (StatusCode::OK, bytes).into_response();
     let h = r.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(format.content_type()));
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(format.content_type()),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     // Rendered HTML/SVG carry layer text: never let them run script in this origin.
     h.insert(
         header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox"),
+        HeaderValue::from_static(
+            "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox",
+        ),
     );
     let file = format!("{}.{}", crate::api::slug(name), format.extension());
     if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{file}\"")) {
@@ -115,7 +125,13 @@ pub async fn cached(
     text: &str,
 ) -> Result<Response, ApiError> {
     let id = (key.to_string(), revision, format);
-    if let Some(b) = state.render_cache.entries.lock().ok().and_then(|m| m.get(&id).cloned()) {
+    if let Some(b) = state
+        .render_cache
+        .entries
+        .lock()
+        .ok()
+        .and_then(|m| m.get(&id).cloned())
+    {
         return Ok(respond(format, b, key));
     }
     let layer: Layer = serde_json::from_str(text).map_err(ApiError::internal)?;

@@ -194,7 +194,10 @@ impl Store {
         &self.path
     }
 
-    fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T, StoreError>) -> Result<T, StoreError> {
+    fn read<T>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
         // Take the first free reader; wait on one picked by thread when all are busy.
         for r in &self.readers {
             if let Ok(conn) = r.try_lock() {
@@ -466,9 +469,16 @@ mod tests {
             store.create("a", &body("{}", "create")),
             Err(StoreError::Exists { .. })
         ));
-        assert_eq!(store.update("a", 1, &body("{\"v\":2}", "update")).unwrap(), 2);
+        assert_eq!(
+            store.update("a", 1, &body("{\"v\":2}", "update")).unwrap(),
+            2
+        );
         match store.update("a", 1, &body("{\"v\":3}", "update")) {
-            Err(StoreError::Conflict { base: 1, current: 2, .. }) => {}
+            Err(StoreError::Conflict {
+                base: 1,
+                current: 2,
+                ..
+            }) => {}
             other => panic!("expected a conflict, got {other:?}"),
         }
         assert_eq!(store.get("a").unwrap(), (2, "{\"v\":2}".to_string()));
@@ -490,7 +500,10 @@ mod tests {
     fn reopening_keeps_data_and_does_not_migrate_twice() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("db.sqlite");
-        Store::open(&path).unwrap().create("x", &body("{}", "create")).unwrap();
+        Store::open(&path)
+            .unwrap()
+            .create("x", &body("{}", "create"))
+            .unwrap();
         let again = Store::open(&path).unwrap();
         assert_eq!(again.list().unwrap().len(), 1);
         assert_eq!(again.schema_version().unwrap(), 1);

@@ -22,7 +22,10 @@ const CHILD_PORT_FILE: &str = "NAVLAYER_TEST_CHILD_PORT_FILE";
 #[test]
 #[ignore = "run by acknowledged_writes_survive_sigkill in a child process"]
 fn child_server() {
-    let (Some(db), Some(port_file)) = (std::env::var_os(CHILD_DB), std::env::var_os(CHILD_PORT_FILE)) else {
+    let (Some(db), Some(port_file)) = (
+        std::env::var_os(CHILD_DB),
+        std::env::var_os(CHILD_PORT_FILE),
+    ) else {
         return;
     };
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -45,7 +48,13 @@ fn start_child(db: &Path, dir: &Path) -> (Child, u16) {
     let port_file = dir.join("port");
     let _ = std::fs::remove_file(&port_file);
     let child = Command::new(std::env::current_exe().unwrap())
-        .args(["--ignored", "--exact", "child_server", "--nocapture", "--test-threads=1"])
+        .args([
+            "--ignored",
+            "--exact",
+            "child_server",
+            "--nocapture",
+            "--test-threads=1",
+        ])
         .env(CHILD_DB, db)
         .env(CHILD_PORT_FILE, &port_file)
         .stdout(Stdio::null())
@@ -59,13 +68,22 @@ fn start_child(db: &Path, dir: &Path) -> (Child, u16) {
                 return (child, port);
             }
         }
-        assert!(start.elapsed() < Duration::from_secs(60), "the server did not start");
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "the server did not start"
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
 }
 
 /// One HTTP/1.1 request; `Some((status, body))` only when the whole response arrived.
-fn request(port: u16, method: &str, path: &str, headers: &str, body: &str) -> Option<(u16, String)> {
+fn request(
+    port: u16,
+    method: &str,
+    path: &str,
+    headers: &str,
+    body: &str,
+) -> Option<(u16, String)> {
     let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
     s.set_read_timeout(Some(Duration::from_secs(20))).ok()?;
     let req = format!(
@@ -83,7 +101,8 @@ fn request(port: u16, method: &str, path: &str, headers: &str, body: &str) -> Op
         .lines()
         .find_map(|l| {
             let (k, v) = l.split_once(':')?;
-            k.eq_ignore_ascii_case("content-length").then(|| v.trim().parse().ok())?
+            k.eq_ignore_ascii_case("content-length")
+                .then(|| v.trim().parse().ok())?
         })
         .unwrap_or(body.len());
     (body.len() >= len).then(|| (status, body.to_string()))
@@ -155,13 +174,23 @@ fn acknowledged_writes_survive_sigkill() {
         w.join().expect("writer thread");
     }
     let acked = acked.lock().unwrap().clone();
-    assert!(acked.len() >= 200, "only {} writes before the kill", acked.len());
+    assert!(
+        acked.len() >= 200,
+        "only {} writes before the kill",
+        acked.len()
+    );
 
     // Restart on the same file: every acknowledged revision is there with its content.
     let (mut child, port) = start_child(&db, dir.path());
     for (key, rev, score) in &acked {
-        let (status, body) = request(port, "GET", &format!("/api/layers/{key}/revisions/{rev}"), "", "")
-            .expect("the restarted server answers");
+        let (status, body) = request(
+            port,
+            "GET",
+            &format!("/api/layers/{key}/revisions/{rev}"),
+            "",
+            "",
+        )
+        .expect("the restarted server answers");
         assert_eq!(status, 200, "{key} revision {rev} lost: {body}");
         let v: serde_json::Value = serde_json::from_str(&body).unwrap();
         assert_eq!(v["techniques"][0]["score"], *score, "{key} revision {rev}");
@@ -170,12 +199,31 @@ fn acknowledged_writes_survive_sigkill() {
     // no gaps.
     for n in 0..4 {
         let key = format!("layer-{n}");
-        let last = acked.iter().filter(|a| a.0 == key).map(|a| a.1).max().unwrap_or(0);
-        let (_, body) = request(port, "GET", &format!("/api/layers/{key}/revisions"), "", "").unwrap();
+        let last = acked
+            .iter()
+            .filter(|a| a.0 == key)
+            .map(|a| a.1)
+            .max()
+            .unwrap_or(0);
+        let (_, body) =
+            request(port, "GET", &format!("/api/layers/{key}/revisions"), "", "").unwrap();
         let v: serde_json::Value = serde_json::from_str(&body).unwrap();
-        let revs: Vec<i64> = v["revisions"].as_array().unwrap().iter().map(|r| r["revision"].as_i64().unwrap()).collect();
-        assert!(revs[0] >= last, "{key}: newest {} < acknowledged {last}", revs[0]);
-        assert_eq!(revs, (1..=revs[0]).rev().collect::<Vec<_>>(), "{key}: gaps in {revs:?}");
+        let revs: Vec<i64> = v["revisions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["revision"].as_i64().unwrap())
+            .collect();
+        assert!(
+            revs[0] >= last,
+            "{key}: newest {} < acknowledged {last}",
+            revs[0]
+        );
+        assert_eq!(
+            revs,
+            (1..=revs[0]).rev().collect::<Vec<_>>(),
+            "{key}: gaps in {revs:?}"
+        );
     }
     child.kill().unwrap();
     let _ = child.wait();

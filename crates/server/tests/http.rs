@@ -14,7 +14,9 @@ use serde_json::{json, Value};
 #[tokio::test]
 async fn layers_crud_with_revisions_and_optimistic_concurrency() {
     let s = server();
-    let r = s.post_json("/api/layers?key=team-a", &layer("Team A")).await;
+    let r = s
+        .post_json("/api/layers?key=team-a", &layer("Team A"))
+        .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
     assert_eq!(r.json()["key"], "team-a");
     assert_eq!(r.json()["revision"], 1);
@@ -54,7 +56,9 @@ async fn layers_crud_with_revisions_and_optimistic_concurrency() {
     // A write based on the stale revision 1 gets 409 and changes nothing.
     let mut stale = layer("Team A");
     stale["techniques"][0]["score"] = json!(7);
-    let r = s.put_json("/api/layers/team-a", &stale, Some("\"1\"")).await;
+    let r = s
+        .put_json("/api/layers/team-a", &stale, Some("\"1\""))
+        .await;
     let e = r.assert_error(StatusCode::CONFLICT);
     assert_eq!(e["current_revision"], 2);
     assert_eq!(
@@ -171,7 +175,8 @@ async fn import_stores_any_format_as_4_5_with_the_conversion_findings() {
     assert_eq!(stored["domain"], "enterprise-attack");
 
     // A real layer of the corpus (a file with many annotations).
-    let path = navlayer_testdata::layers_corpus_dir().join("BoogleCloud__influence-energy/ie1_layer.json");
+    let path =
+        navlayer_testdata::layers_corpus_dir().join("BoogleCloud__influence-energy/ie1_layer.json");
     let bytes = std::fs::read(&path).unwrap();
     let original: Value = serde_json::from_slice(&bytes).unwrap();
     let r = s
@@ -201,7 +206,12 @@ async fn import_stores_any_format_as_4_5_with_the_conversion_findings() {
 async fn bad_bodies_get_json_errors_with_a_pointer() {
     let s = server();
     let r = s
-        .call(Method::POST, "/api/layers", "{\"name\": \"x\",\n \"domain\": ", &[])
+        .call(
+            Method::POST,
+            "/api/layers",
+            "{\"name\": \"x\",\n \"domain\": ",
+            &[],
+        )
         .await;
     let e = r.assert_error(StatusCode::BAD_REQUEST);
     assert!(e["pointer"].as_str().unwrap().contains("line 2"), "{e}");
@@ -226,12 +236,21 @@ async fn bad_bodies_get_json_errors_with_a_pointer() {
         .post_json("/api/layers", &json!(42))
         .await
         .assert_error(StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(e["message"].as_str().unwrap().contains("not a Navigator layer"), "{e}");
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("not a Navigator layer"),
+        "{e}"
+    );
 
     s.call(Method::POST, "/api/layers", "", &[])
         .await
         .assert_error(StatusCode::BAD_REQUEST);
-    let e = s.get("/api/nothing-here").await.assert_error(StatusCode::NOT_FOUND);
+    let e = s
+        .get("/api/nothing-here")
+        .await
+        .assert_error(StatusCode::NOT_FOUND);
     assert!(e["message"].as_str().unwrap().contains("/api/nothing-here"));
     s.call(Method::PATCH, "/api/layers", "", &[])
         .await
@@ -293,15 +312,28 @@ async fn a_token_guards_every_write_but_not_reads() {
     for (m, uri) in writes.iter().cloned() {
         let r = s.call(m.clone(), uri, body.clone(), &[]).await;
         r.assert_error(StatusCode::UNAUTHORIZED);
-        assert!(r.header("www-authenticate").starts_with("Bearer"), "{m} {uri}");
+        assert!(
+            r.header("www-authenticate").starts_with("Bearer"),
+            "{m} {uri}"
+        );
         let r = s
-            .call(m.clone(), uri, body.clone(), &[("authorization", "Bearer wrong-token-wrong-token")])
+            .call(
+                m.clone(),
+                uri,
+                body.clone(),
+                &[("authorization", "Bearer wrong-token-wrong-token")],
+            )
             .await;
         r.assert_error(StatusCode::UNAUTHORIZED);
     }
     assert_eq!(s.get("/api/layers").await.json()["layers"], json!([]));
     let r = s
-        .call(Method::POST, "/api/layers", body.clone(), &[("authorization", &bearer)])
+        .call(
+            Method::POST,
+            "/api/layers",
+            body.clone(),
+            &[("authorization", &bearer)],
+        )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
     // Reads stay open.
@@ -363,7 +395,13 @@ async fn path_traversal_in_any_name_is_400() {
         .await
         .assert_error(StatusCode::BAD_REQUEST);
     // The layer is untouched and nothing else was stored.
-    assert_eq!(s.get("/api/layers").await.json()["layers"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        s.get("/api/layers").await.json()["layers"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
 }
 
 #[tokio::test]
@@ -404,7 +442,12 @@ async fn openapi_lists_every_route_and_only_routes() {
             }
         }
         let args = &chunk[..end];
-        for (m, verb) in [("get(", "GET"), ("post(", "POST"), ("put(", "PUT"), ("delete(", "DELETE")] {
+        for (m, verb) in [
+            ("get(", "GET"),
+            ("post(", "POST"),
+            ("put(", "PUT"),
+            ("delete(", "DELETE"),
+        ] {
             let found = args.match_indices(m).any(|(i, _)| {
                 i == 0 || !args[..i].ends_with(|c: char| c.is_alphanumeric() || c == '_')
             });
@@ -413,11 +456,21 @@ async fn openapi_lists_every_route_and_only_routes() {
             }
         }
     }
-    assert!(routed.len() >= 25, "found only {} routes in api.rs", routed.len());
+    assert!(
+        routed.len() >= 25,
+        "found only {} routes in api.rs",
+        routed.len()
+    );
     let missing: Vec<_> = routed.difference(&documented).collect();
-    assert!(missing.is_empty(), "routes missing from openapi.json: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "routes missing from openapi.json: {missing:?}"
+    );
     let extra: Vec<_> = documented.difference(&routed).collect();
-    assert!(extra.is_empty(), "openapi.json documents routes that do not exist: {extra:?}");
+    assert!(
+        extra.is_empty(),
+        "openapi.json documents routes that do not exist: {extra:?}"
+    );
 }
 
 #[tokio::test]
@@ -430,9 +483,20 @@ async fn browsing_releases_tactics_techniques_objects_and_search() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| format!("{} {}", r["short"].as_str().unwrap(), r["release"].as_str().unwrap()))
+        .map(|r| {
+            format!(
+                "{} {}",
+                r["short"].as_str().unwrap(),
+                r["release"].as_str().unwrap()
+            )
+        })
         .collect();
-    for want in ["enterprise 18.1", "enterprise 17.1", "mobile 18.1", "ics 18.1"] {
+    for want in [
+        "enterprise 18.1",
+        "enterprise 17.1",
+        "mobile 18.1",
+        "ics 18.1",
+    ] {
         assert!(names.contains(want), "{want} missing from {names:?}");
     }
 
@@ -449,20 +513,32 @@ async fn browsing_releases_tactics_techniques_objects_and_search() {
         .map(|&id| cat.object(id).display_id())
         .collect();
     assert_eq!(ids, expected);
-    assert_eq!(ids.first(), Some(&"TA0043"), "Reconnaissance comes first in 18.1");
+    assert_eq!(
+        ids.first(),
+        Some(&"TA0043"),
+        "Reconnaissance comes first in 18.1"
+    );
     // "latest" is the newest enterprise release.
     assert_eq!(
-        s.get("/api/releases/enterprise/latest/tactics").await.json()["release"],
+        s.get("/api/releases/enterprise/latest/tactics")
+            .await
+            .json()["release"],
         "18.1"
     );
 
-    let techs = s.get("/api/releases/enterprise/18.1/techniques").await.json();
+    let techs = s
+        .get("/api/releases/enterprise/18.1/techniques")
+        .await
+        .json();
     assert_eq!(
         techs["techniques"].as_array().unwrap().len(),
         cat.active_techniques().count()
     );
 
-    let o = s.get("/api/releases/enterprise/18.1/objects/T1059").await.json();
+    let o = s
+        .get("/api/releases/enterprise/18.1/objects/T1059")
+        .await
+        .json();
     assert_eq!(o["name"], "Command and Scripting Interpreter");
     assert!(o["subtechniques"]
         .as_array()
@@ -486,7 +562,10 @@ async fn browsing_releases_tactics_techniques_objects_and_search() {
         .await
         .json();
     assert_eq!(r["results"][0]["id"], "T1059.001", "{r}");
-    let r = s.get("/api/releases/enterprise/18.1/search?q=G0016").await.json();
+    let r = s
+        .get("/api/releases/enterprise/18.1/search?q=G0016")
+        .await
+        .json();
     assert_eq!(r["results"][0]["name"], "APT29");
     s.get("/api/releases/enterprise/18.1/search")
         .await
@@ -546,16 +625,236 @@ async fn the_web_ui_is_served_embedded_with_a_strict_policy() {
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.header("content-type").starts_with("text/html"));
     let csp = r.header("content-security-policy");
-    assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"), "{csp}");
+    assert!(
+        csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"),
+        "{csp}"
+    );
     let html = r.text();
     assert!(html.contains("id=\"matrix\"") && html.contains("/assets/app.js"));
     let js = s.get("/assets/app.js").await;
     assert!(js.header("content-type").starts_with("text/javascript"));
-    assert!(s.get("/assets/style.css").await.header("content-type").starts_with("text/css"));
+    assert!(s
+        .get("/assets/style.css")
+        .await
+        .header("content-type")
+        .starts_with("text/css"));
     // No CDN, no external font, and no innerHTML anywhere in the script.
-    for (name, text) in [("index.html", html), ("app.js", js.text()), ("style.css", s.get("/assets/style.css").await.text())] {
-        assert!(!text.contains("http://") && !text.contains("https://"), "{name} loads something from outside");
-        assert!(!text.contains("innerHTML") && !text.contains("outerHTML") && !text.contains("insertAdjacentHTML"), "{name} builds HTML from strings");
+    for (name, text) in [
+        ("index.html", html),
+        ("app.js", js.text()),
+        ("style.css", s.get("/assets/style.css").await.text()),
+    ] {
+        assert!(
+            !text.contains("http://") && !text.contains("https://"),
+            "{name} loads something from outside"
+        );
+        assert!(
+            !text.contains("innerHTML")
+                && !text.contains("outerHTML")
+                && !text.contains("insertAdjacentHTML"),
+            "{name} builds HTML from strings"
+        );
     }
     assert_eq!(s.get("/api/health").await.json()["status"], "ok");
+}
+
+#[tokio::test]
+async fn rendering_in_every_format_through_the_render_crates() {
+    let s = server();
+    s.post_json("/api/layers?key=r", &layer("Render <me> & \"you\""))
+        .await;
+    let svg = s.get("/api/layers/r/render/svg").await;
+    assert_eq!(svg.status, StatusCode::OK, "{}", svg.text());
+    assert_eq!(svg.header("content-type"), "image/svg+xml");
+    assert!(svg.header("content-security-policy").contains("sandbox"));
+    let text = svg.text();
+    assert!(text.contains("<svg"));
+    // The comment's script is escaped, never markup.
+    assert!(!text.contains("<script"), "unescaped layer text in SVG");
+    // The same revision renders to the same bytes (served from the cache the second time).
+    assert_eq!(s.get("/api/layers/r/render/svg").await.body, svg.body);
+
+    let png = s.get("/api/layers/r/render/png").await;
+    assert_eq!(png.status, StatusCode::OK);
+    assert_eq!(&png.body[..8], b"\x89PNG\r\n\x1a\n");
+    let xlsx = s.get("/api/layers/r/render/xlsx").await;
+    assert_eq!(&xlsx.body[..2], b"PK");
+    assert!(xlsx.header("content-disposition").contains("attachment"));
+    let html = s.get("/api/layers/r/render/html").await;
+    assert!(html.text().contains("T1059"));
+    assert!(!html.text().contains("<script>alert(1)"));
+    let csv = s.get("/api/layers/r/render/csv").await.text();
+    assert!(csv.contains("T1059.001"), "{csv}");
+    let md = s.get("/api/layers/r/render/md").await.text();
+    assert!(md.contains('|') && md.contains("T1059"), "{md}");
+    let json = s.get("/api/layers/r/render/json").await.json();
+    assert_eq!(json["name"], "Render <me> & \"you\"");
+
+    // A past revision renders what it held.
+    let mut v2 = layer("Render <me> & \"you\"");
+    v2["techniques"][1]["techniqueID"] = json!("T1566.001");
+    s.put_json("/api/layers/r", &v2, Some("\"1\"")).await;
+    assert!(s
+        .get("/api/layers/r/render/csv")
+        .await
+        .text()
+        .contains("T1566.001"));
+    assert!(!s
+        .get("/api/layers/r/render/csv?revision=1")
+        .await
+        .text()
+        .contains("T1566.001"));
+
+    let posted = s.post_json("/api/render/svg", &layer("posted")).await;
+    assert_eq!(posted.status, StatusCode::OK);
+    assert!(posted.text().contains("<svg"));
+}
+
+#[tokio::test]
+async fn the_matrix_view_carries_the_renderers_colours() {
+    let s = server();
+    s.post_json("/api/layers?key=v", &layer("view")).await;
+    let v = s.get("/api/layers/v/view").await.json();
+    assert_eq!(v["release"], "18.1");
+    let cat = navlayer_testdata::catalogue("enterprise-attack-18.1.json");
+    assert_eq!(v["columns"].as_array().unwrap().len(), cat.tactics().len());
+    let exec = v["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["shortname"] == "execution")
+        .unwrap();
+    let t1059 = exec["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "T1059")
+        .unwrap();
+    assert_eq!(t1059["score"].as_f64(), Some(3.0));
+    assert_eq!(t1059["comment"], "<script>alert(1)</script>");
+    // Score 3 on a white→#ff6666 gradient over 0..100: close to white, but not white.
+    let bg = t1059["background"].as_str().unwrap();
+    assert!(bg.starts_with("#ff") && bg != "#ffffff", "{bg}");
+    // Posting an edited layer gives the view of the edit.
+    let mut edited = layer("view");
+    edited["techniques"][0]["color"] = json!("#123456");
+    let v = s.post_json("/api/view", &edited).await.json();
+    let cell = v["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|c| c["cells"].as_array().unwrap())
+        .find(|c| c["id"] == "T1059" && c["tactic"] == "execution")
+        .unwrap()
+        .clone();
+    assert_eq!(cell["background"], "#123456");
+    assert_eq!(cell["text"], "#ffffff");
+}
+
+#[tokio::test]
+async fn generation_combine_diff_and_migrate_call_the_libraries() {
+    let s = server();
+    // Generation: the exact bytes of attack.mitre.org's M1038 layer, computed by navlayer-generate.
+    let r = s
+        .post_json(
+            "/api/generate",
+            &json!({"id": "M1038", "domain": "enterprise", "release": "18.1"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let cat = navlayer_testdata::catalogue("enterprise-attack-18.1.json");
+    let expected =
+        navlayer_generate::Generator::new(&cat, navlayer_generate::GenerateOptions::default())
+            .generate(cat.by_attack_id("M1038").unwrap())
+            .unwrap()
+            .to_json();
+    assert_eq!(r.text(), expected);
+    let r = s
+        .post_json("/api/generate", &json!({"id": "G0016", "store": true}))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    assert_eq!(r.json()["key"], "g0016-enterprise");
+    let apt29 = s.get("/api/layers/g0016-enterprise").await.json();
+    assert!(apt29["name"].as_str().unwrap().contains("APT29"));
+    assert!(apt29["techniques"].as_array().unwrap().len() > 10);
+    s.post_json("/api/generate", &json!({"id": "T1059"}))
+        .await
+        .assert_error(StatusCode::UNPROCESSABLE_ENTITY);
+    s.post_json("/api/generate", &json!({"id": "M9999"}))
+        .await
+        .assert_error(StatusCode::NOT_FOUND);
+    s.post_json("/api/generate", &json!({"idd": "M1038"}))
+        .await
+        .assert_error(StatusCode::BAD_REQUEST);
+
+    // Combine two stored layers: a + b per technique.
+    s.post_json("/api/layers?key=one", &layer("one")).await;
+    let mut two = layer("two");
+    two["techniques"][0]["score"] = json!(10);
+    s.post_json("/api/layers?key=two", &two).await;
+    let r = s
+        .post_json(
+            "/api/combine",
+            &json!({"expression": "a + b", "layers": {"a": "one", "b": "two"}, "name": "sum", "store": true}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let sum = s
+        .get(&format!(
+            "/api/layers/{}",
+            r.json()["key"].as_str().unwrap()
+        ))
+        .await
+        .json();
+    assert_eq!(sum["name"], "sum");
+    let t1059 = sum["techniques"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["techniqueID"] == "T1059")
+        .unwrap();
+    assert_eq!(t1059["score"], 13);
+    s.post_json(
+        "/api/combine",
+        &json!({"expression": "a +* b", "layers": ["one", "two"]}),
+    )
+    .await
+    .assert_error(StatusCode::UNPROCESSABLE_ENTITY);
+    s.post_json(
+        "/api/combine",
+        &json!({"expression": "a", "layers": ["../one"]}),
+    )
+    .await
+    .assert_error(StatusCode::BAD_REQUEST);
+
+    // Diff: the changed score is reported.
+    let d = s
+        .post_json("/api/diff", &json!({"a": "one", "b": "two"}))
+        .await
+        .json();
+    assert_eq!(d["identical"], false);
+    let changed = d["diff"]["changed"].as_array().unwrap();
+    assert_eq!(changed.len(), 1, "{d}");
+    assert_eq!(changed[0]["technique_id"], "T1059");
+    let same = s
+        .post_json("/api/diff", &json!({"a": "one", "b": "one"}))
+        .await
+        .json();
+    assert_eq!(same["identical"], true);
+
+    // Migrate a 16.1 layer to 18.1: T1574.002 became T1574.001 (the library's documented case).
+    let old = json!({"name": "old", "domain": "enterprise-attack", "versions": {"attack": "16", "layer": "4.5"},
+                     "techniques": [{"techniqueID": "T1574.002", "score": 5}]});
+    let r = s
+        .post_json("/api/migrate", &json!({"layer": old, "to": "18.1"}))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let m = r.json();
+    assert_eq!(m["from"], "16.1");
+    assert_eq!(m["layer"]["techniques"][0]["techniqueID"], "T1574.001");
+    assert_eq!(m["layer"]["techniques"][0]["score"], 5);
+    assert_eq!(m["report"]["input_entries"], 1);
+    s.post_json("/api/migrate", &json!({"to": "18.1"}))
+        .await
+        .assert_error(StatusCode::BAD_REQUEST);
 }

@@ -9,6 +9,7 @@ pub mod generate;
 pub mod migrate;
 pub mod query;
 pub mod release_diff;
+pub mod render;
 pub mod serve;
 pub mod show;
 pub mod stats;

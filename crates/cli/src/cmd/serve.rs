@@ -65,7 +65,11 @@ pub fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<ExitCode> {
         eprintln!(
             "navlayer serve: http://{local}/ (database {}{})",
             db.display(),
-            if config.token.is_some() { ", writes need the token" } else { "" }
+            if config.token.is_some() {
+                ", writes need the token"
+            } else {
+                ""
+            }
         );
         navlayer_server::serve(listener, config).await?;
         anyhow::Ok(())

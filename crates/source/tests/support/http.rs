@@ -29,6 +29,7 @@ pub enum Reply {
 /// A loopback HTTP/1.1 server that stops when dropped.
 pub struct TestServer {
     addr: SocketAddr,
+    routes: Arc<Mutex<HashMap<String, Reply>>>,
     stop: Arc<AtomicBool>,
     requests: Arc<Mutex<Vec<String>>>,
     handle: Option<JoinHandle<()>>,
@@ -52,11 +53,12 @@ impl TestServer {
                     break;
                 }
                 let Ok(stream) = stream else { continue };
-                serve(stream, &routes, &requests2);
+                serve(stream, &routes2, &requests2);
             }
         });
         TestServer {
             addr,
+            routes,
             stop,
             requests,
             handle: Some(handle),
@@ -66,6 +68,13 @@ impl TestServer {
     /// `http://127.0.0.1:PORT/path`.
     pub fn url(&self, path: &str) -> String {
         format!("http://{}/{}", self.addr, path.trim_start_matches('/'))
+    }
+
+    /// Adds or replaces the reply for `path` (e.g. an index naming this server's own URLs).
+    pub fn set(&self, path: &str, reply: Reply) {
+        if let Ok(mut r) = self.routes.lock() {
+            r.insert(path.to_string(), reply);
+        }
     }
 
     /// The paths requested so far.
@@ -85,7 +94,11 @@ impl Drop for TestServer {
     }
 }
 
-fn serve(mut stream: TcpStream, routes: &HashMap<String, Reply>, requests: &Mutex<Vec<String>>) {
+fn serve(
+    mut stream: TcpStream,
+    routes: &Mutex<HashMap<String, Reply>>,
+    requests: &Mutex<Vec<String>>,
+) {
     let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
     let mut head = Vec::new();
     let mut buf = [0u8; 1024];
@@ -100,7 +113,8 @@ fn serve(mut stream: TcpStream, routes: &HashMap<String, Reply>, requests: &Mute
     if let Ok(mut r) = requests.lock() {
         r.push(path.clone());
     }
-    let (status, body, announced, gzip) = match routes.get(&path) {
+    let reply = routes.lock().ok().and_then(|r| r.get(&path).cloned());
+    let (status, body, announced, gzip) = match reply.as_ref() {
         Some(Reply::Ok(b)) => (200, b.clone(), b.len(), false),
         Some(Reply::Gzip(b)) => {
             let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
