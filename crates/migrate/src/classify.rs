@@ -140,6 +140,12 @@ impl<'a> ReleasePair<'a> {
                         self.from.release(),
                         self.to.release()
                     )
+                } else if self.from.release() == self.to.release() {
+                    format!(
+                        "not a technique of {} {}",
+                        self.from.domain(),
+                        self.from.release()
+                    )
                 } else {
                     format!(
                         "not a technique of {} {} nor {}",

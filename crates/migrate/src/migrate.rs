@@ -480,7 +480,7 @@ fn remap_tactic(
     let tactic = tactic?;
     let key = tactic.trim().to_ascii_lowercase().replace(' ', "-");
     let new_tactics = &pair.to().object(target).tactics;
-    if new_tactics.iter().any(|t| *t == key) {
+    if new_tactics.contains(&key) {
         return None;
     }
     if new_tactics.is_empty() {

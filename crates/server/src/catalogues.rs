@@ -47,7 +47,7 @@ impl Catalogues {
                 path: data.to_path_buf(),
             }]);
         }
-        navlayer_source::list_folder(data).map_err(|e| ApiError::internal(e))
+        navlayer_source::list_folder(data).map_err(ApiError::internal)
     }
 
     /// The catalogue of a domain and release (`None`: the newest), loading it on first use.

@@ -44,9 +44,10 @@ impl TestServer {
             .into_iter()
             .map(|(p, r)| (p.to_string(), r))
             .collect();
+        let routes = Arc::new(Mutex::new(routes));
         let stop = Arc::new(AtomicBool::new(false));
         let requests = Arc::new(Mutex::new(Vec::new()));
-        let (stop2, requests2) = (stop.clone(), requests.clone());
+        let (stop2, requests2, routes2) = (stop.clone(), requests.clone(), routes.clone());
         let handle = std::thread::spawn(move || {
             for stream in listener.incoming() {
                 if stop2.load(Ordering::SeqCst) {
