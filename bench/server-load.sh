@@ -16,8 +16,12 @@ secs="${1:-10}"; conns="${2:-32}"
 data="${NAVLAYER_DATA:-${NAVLAYER_SHARED:?set NAVLAYER_SHARED or NAVLAYER_DATA}/attack-data}"
 command -v wrk >/dev/null || { echo "wrk missing: apt-get install wrk" >&2; exit 2; }
 
-(cd "$root" && cargo build --release -p navlayer --quiet)
-bin="${CARGO_TARGET_DIR:-$root/target}/release/navlayer"
+# NAVLAYER_BIN: a navlayer binary to use instead of building the release one.
+bin="${NAVLAYER_BIN:-}"
+if [ -z "$bin" ]; then
+  (cd "$root" && cargo build --release -p navlayer --quiet)
+  bin="${CARGO_TARGET_DIR:-$root/target}/release/navlayer"
+fi
 tmp="$(mktemp -d)"
 port="$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')"
 "$bin" --data "$data" serve --addr "127.0.0.1:$port" --db "$tmp/layers.sqlite" 2>"$tmp/server.log" &

@@ -13,7 +13,8 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(layers) = parse_layers(data, "fuzz") {
         for l in layers {
             let text = to_json(&l.layer, Style::Compact);
-            let again = parse_layers(text.as_bytes(), "fuzz-again").expect("written layer reads back");
+            let again =
+                parse_layers(text.as_bytes(), "fuzz-again").expect("written layer reads back");
             assert_eq!(again.len(), 1);
             assert_eq!(again[0].layer, l.layer, "model changed through 4.5: {text}");
         }

@@ -14,8 +14,12 @@ mkdir -p "$out"
 data="${NAVLAYER_DATA:-${NAVLAYER_SHARED:?set NAVLAYER_SHARED (the shared test data) or NAVLAYER_DATA}/attack-data}"
 [ -x /usr/bin/chromium ] || { echo "chromium missing: apt-get install -y chromium" >&2; exit 2; }
 
-(cd "$root" && cargo build --release -p navlayer --quiet)
-bin="${CARGO_TARGET_DIR:-$root/target}/release/navlayer"
+# NAVLAYER_BIN: a navlayer binary to use instead of building the release one.
+bin="${NAVLAYER_BIN:-}"
+if [ -z "$bin" ]; then
+  (cd "$root" && cargo build --release -p navlayer --quiet)
+  bin="${CARGO_TARGET_DIR:-$root/target}/release/navlayer"
+fi
 
 [ -d "$here/node_modules/playwright-core" ] || (cd "$here" && npm ci --no-audit --no-fund --silent)
 

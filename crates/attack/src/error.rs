@@ -6,13 +6,12 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum AttackError {
     /// The file could not be opened or read.
-    #[error("{path}: cannot read the file: {source}")]
+    #[error("{path}: cannot read the file: {cause} (hint: check the path given with --data)")]
     Io {
         /// The file.
         path: PathBuf,
-        /// The I/O error.
-        #[source]
-        source: std::io::Error,
+        /// The I/O error (in the message, not chained, so it is printed once).
+        cause: std::io::Error,
     },
     /// The file is not valid JSON (or not valid gzip).
     #[error("{path}: not valid JSON at line {line}, column {column}: {message} (hint: is this an ATT&CK STIX bundle such as enterprise-attack-18.1.json?)")]

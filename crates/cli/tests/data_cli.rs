@@ -47,13 +47,21 @@ fn run(cmd: &mut Command) -> Run {
     }
 }
 
-/// Asserts the run failed with exit 2 and a single `error: …` line mentioning every `needle`.
+/// Asserts the run failed with exit 2 and one `error: …` line, the last on stderr, mentioning
+/// every `needle`; any line before it is a `navlayer: …` progress message.
 fn assert_one_line_error(r: &Run, needles: &[&str]) {
     assert_eq!(r.code, 2, "exit code; stderr: {}", r.stderr);
-    let line = r.stderr.trim_end();
-    assert!(!line.contains('\n'), "one line expected: {line}");
-    assert!(line.starts_with("error: "), "{line}");
-    assert!(!line.contains("panicked"), "{line}");
+    assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+    let lines: Vec<&str> = r.stderr.trim_end().lines().collect();
+    let Some((line, before)) = lines.split_last() else {
+        panic!("no error message");
+    };
+    assert!(line.starts_with("error: "), "{}", r.stderr);
+    assert!(
+        before.iter().all(|l| l.starts_with("navlayer: ")),
+        "{}",
+        r.stderr
+    );
     for n in needles {
         assert!(line.contains(n), "{n:?} missing from: {line}");
     }
@@ -498,12 +506,19 @@ fn list_reads_the_shared_folder_and_the_official_index_file() {
         );
     }
     assert!(
-        r.stdout.contains("  enterprise-attack   18.1, 18.0, 17.1,"),
+        r.stdout.contains("  enterprise-attack  18.1, 18.0, 17.1,"),
         "{}",
         r.stdout
     );
     assert!(
-        r.stdout.contains("  ics-attack          18.1, 18.0,"),
+        r.stdout.contains("  ics-attack         18.1, 18.0,"),
+        "{}",
+        r.stdout
+    );
+    // Mobile's beta versions are listed as not fetchable rather than silently dropped.
+    assert!(
+        r.stdout
+            .contains("(not X.Y, cannot be fetched: 11.2-beta, 11.1-beta, 11.0-beta)"),
         "{}",
         r.stdout
     );

@@ -42,10 +42,15 @@ fn validate_exit_codes() {
     assert_eq!(bad.status.code(), Some(1));
     let out = stdout(&bad);
     assert!(
-        out.contains("/techniques/0/score: error: score is the string \"Partial\", which is not a number"),
+        out.contains(
+            "/techniques/0/score: error: score is the string \"Partial\", which is not a number"
+        ),
         "{out}"
     );
-    assert!(out.contains("2 file(s): 1 without errors, 1 with errors"), "{out}");
+    assert!(
+        out.contains("2 file(s): 1 without errors, 1 with errors"),
+        "{out}"
+    );
 
     let invalid = navlayer(&["validate", &corpus(EMPTY)]);
     assert_eq!(invalid.status.code(), Some(1));
@@ -61,18 +66,33 @@ fn validate_exit_codes() {
 
 #[test]
 fn validate_json_lists_findings_per_file() {
-    let o = navlayer(&["validate", "--format", "json", &corpus(OLD_21), &corpus(BAD_SCORES), &corpus(EMPTY)]);
+    let o = navlayer(&[
+        "validate",
+        "--format",
+        "json",
+        &corpus(OLD_21),
+        &corpus(BAD_SCORES),
+        &corpus(EMPTY),
+    ]);
     assert_eq!(o.status.code(), Some(1));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON output");
     let files = v["files"].as_array().expect("files");
     assert_eq!(files.len(), 3);
     assert_eq!(files[0]["ok"], true);
     assert_eq!(files[0]["layers"][0]["original_version"], "2.1");
-    let upgrades = files[0]["layers"][0]["upgrades"].as_array().expect("upgrades");
-    assert!(upgrades.iter().any(|u| u.as_str().is_some_and(|u| u.contains("mitre-enterprise"))));
+    let upgrades = files[0]["layers"][0]["upgrades"]
+        .as_array()
+        .expect("upgrades");
+    assert!(upgrades
+        .iter()
+        .any(|u| u.as_str().is_some_and(|u| u.contains("mitre-enterprise"))));
     assert_eq!(files[1]["ok"], false);
-    let findings = files[1]["layers"][0]["findings"].as_array().expect("findings");
-    assert!(findings.iter().any(|f| f["severity"] == "error" && f["pointer"] == "/techniques/0/score"));
+    let findings = files[1]["layers"][0]["findings"]
+        .as_array()
+        .expect("findings");
+    assert!(findings
+        .iter()
+        .any(|f| f["severity"] == "error" && f["pointer"] == "/techniques/0/score"));
     assert_eq!(files[2]["error"]["kind"], "json");
     assert_eq!(v["summary"]["failed"], 2);
 }
@@ -81,7 +101,10 @@ fn validate_json_lists_findings_per_file() {
 fn validate_with_data_uses_the_layers_release() {
     let o = navlayer(&["--data", &data(), "validate", &corpus(CLEAN_17)]);
     let out = stdout(&o);
-    assert!(out.contains("checked against enterprise-attack 17.1"), "{out}");
+    assert!(
+        out.contains("checked against enterprise-attack 17.1"),
+        "{out}"
+    );
 
     let dir = tempfile::tempdir().expect("tempdir");
     let layer = dir.path().join("l.json");
@@ -98,11 +121,22 @@ fn validate_with_data_uses_the_layers_release() {
     let o = navlayer(&["--data", &data(), "validate", &layer.display().to_string()]);
     assert_eq!(o.status.code(), Some(1));
     let out = stdout(&o);
-    assert!(out.contains("checked against enterprise-attack 18.1"), "{out}");
+    assert!(
+        out.contains("checked against enterprise-attack 18.1"),
+        "{out}"
+    );
     assert!(out.contains("/techniques/0/techniqueID: warning: T1086 (PowerShell) is revoked in enterprise-attack 18.1; replaced by T1059.001"), "{out}");
     assert!(out.contains("/techniques/1/tactic: error: T1059 (Command and Scripting Interpreter) is not in tactic persistence"), "{out}");
-    assert!(out.contains("/techniques/2/techniqueID: error: T9999 is not a technique in enterprise-attack 18.1"), "{out}");
-    assert!(out.contains("/filters/platforms/1: warning: platform \"Amiga\" is unknown"), "{out}");
+    assert!(
+        out.contains(
+            "/techniques/2/techniqueID: error: T9999 is not a technique in enterprise-attack 18.1"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("/filters/platforms/1: warning: platform \"Amiga\" is unknown"),
+        "{out}"
+    );
     assert!(!out.contains("/techniques/3"), "{out}");
 }
 
@@ -113,7 +147,12 @@ fn tmp_out(dir: &Path, name: &str) -> PathBuf {
 #[test]
 fn convert_writes_45_and_never_overwrites_without_force() {
     let o = navlayer(&["convert", &corpus(OLD_21)]);
-    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
     assert_eq!(v["versions"]["layer"], "4.5");
     assert_eq!(v["domain"], "enterprise-attack");
@@ -126,18 +165,35 @@ fn convert_writes_45_and_never_overwrites_without_force() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = tmp_out(dir.path(), "out.json");
     let out_s = out.display().to_string();
-    let o = navlayer(&["convert", &corpus(OLD_21), "-o", &out_s, "--style", "compact"]);
+    let o = navlayer(&[
+        "convert",
+        &corpus(OLD_21),
+        "-o",
+        &out_s,
+        "--style",
+        "compact",
+    ]);
     assert_eq!(o.status.code(), Some(0));
     let written = std::fs::read_to_string(&out).expect("written");
     assert_eq!(written.lines().count(), 1);
-    assert_eq!(serde_json::from_str::<serde_json::Value>(&written).expect("JSON"), v);
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&written).expect("JSON"),
+        v
+    );
 
     std::fs::write(&out, "keep me").expect("write");
     let o = navlayer(&["convert", &corpus(OLD_21), "-o", &out_s]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("--force"));
     assert_eq!(std::fs::read_to_string(&out).expect("read"), "keep me");
-    let o = navlayer(&["convert", &corpus(OLD_21), "-o", &out_s, "--force", "--quiet"]);
+    let o = navlayer(&[
+        "convert",
+        &corpus(OLD_21),
+        "-o",
+        &out_s,
+        "--force",
+        "--quiet",
+    ]);
     assert_eq!(o.status.code(), Some(0));
     assert!(o.stderr.is_empty());
     assert_eq!(std::fs::read_to_string(&out).expect("read"), pretty);
@@ -146,7 +202,12 @@ fn convert_writes_45_and_never_overwrites_without_force() {
     let o = navlayer(&["validate", "--format", "json", &out_s]);
     let r: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
     assert_eq!(r["files"][0]["layers"][0]["original_version"], "4.5");
-    assert_eq!(r["files"][0]["layers"][0]["upgrades"].as_array().map(Vec::len), Some(0));
+    assert_eq!(
+        r["files"][0]["layers"][0]["upgrades"]
+            .as_array()
+            .map(Vec::len),
+        Some(0)
+    );
 
     let o = navlayer(&["convert", &corpus(EMPTY)]);
     assert_eq!(o.status.code(), Some(1));

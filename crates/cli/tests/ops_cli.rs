@@ -413,46 +413,77 @@ fn output_files_are_not_overwritten_without_force() {
 fn real_corpus_layers() {
     let corpus = navlayer_testdata::layers_corpus_dir();
     let manifest = std::fs::read_to_string(corpus.join("MANIFEST.tsv")).unwrap();
-    // Enterprise layers of format 4.x with scored entries, as listed by the manifest.
-    let files: Vec<String> = manifest
-        .lines()
-        .skip(1)
-        .filter_map(|l| {
-            let cols: Vec<&str> = l.split('\t').collect();
-            let ok = cols.len() > 6
-                && cols[5] == "enterprise-attack"
-                && cols[4].starts_with('4')
-                && cols[6].parse::<usize>().is_ok_and(|n| n > 20);
-            ok.then(|| corpus.join(cols[0]).display().to_string())
-        })
-        .take(4)
-        .collect();
-    assert_eq!(
-        files.len(),
-        4,
-        "not enough enterprise 4.x layers in the manifest"
+    // Enterprise layers of format 4.x with more than 20 entries, as listed by the manifest,
+    // grouped by their ATT&CK major version.
+    let mut by_version: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for line in manifest.lines().skip(1) {
+        let cols: Vec<&str> = line.split('\t').collect();
+        let ok = cols.len() > 6
+            && cols[5] == "enterprise-attack"
+            && cols[4].starts_with('4')
+            && cols[6].parse::<usize>().is_ok_and(|n| n > 20);
+        if !ok {
+            continue;
+        }
+        let path = corpus.join(cols[0]);
+        let Ok(v) = serde_json::from_slice::<Value>(&std::fs::read(&path).unwrap()) else {
+            continue;
+        };
+        let major = v["versions"]["attack"]
+            .as_str()
+            .map(|s| s.split('.').next().unwrap_or("").to_string())
+            .unwrap_or_default();
+        if !major.is_empty() {
+            by_version
+                .entry(major)
+                .or_default()
+                .push(path.display().to_string());
+        }
+    }
+    let (version, files) = by_version
+        .iter()
+        .max_by_key(|(_, f)| f.len())
+        .expect("enterprise 4.x layers in the corpus");
+    assert!(
+        files.len() >= 3,
+        "only {} layers of ATT&CK {version}",
+        files.len()
     );
+    let files: Vec<&str> = files.iter().take(4).map(String::as_str).collect();
+    let n = files.len();
+
     let args: Vec<&str> = ["union", "--score", "count"]
         .into_iter()
-        .chain(files.iter().map(String::as_str))
+        .chain(files.iter().copied())
         .collect();
     let u = stdout_json(&navlayer(&args));
-    assert!(!u["techniques"].as_array().unwrap().is_empty());
+    let counts: Vec<f64> = u["techniques"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["score"].as_f64())
+        .collect();
+    assert!(!counts.is_empty());
+    assert!(counts.iter().all(|c| *c >= 0.0 && *c <= n as f64));
     for f in &files {
         let same = navlayer(&["diff", f, f, "--exit-code"]);
         assert_eq!(same.status.code(), Some(0), "{f}");
     }
-    let args: Vec<&str> = ["combine", "--expr", "a + b + c + d"]
+    let expr = ["a", "b", "c", "d"][..n].join(" + ");
+    let args: Vec<&str> = ["combine", "--expr", expr.as_str()]
         .into_iter()
-        .chain(files.iter().map(String::as_str))
+        .chain(files.iter().copied())
         .collect();
-    let out = navlayer(&args);
-    // Layers of different ATT&CK versions must be refused with exit 1; otherwise it works.
-    match out.status.code() {
-        Some(0) => {
-            stdout_json(&out);
-        }
-        Some(1) => assert!(String::from_utf8_lossy(&out.stderr).contains("ATT&CK version")),
-        other => panic!("unexpected exit {other:?}"),
+    stdout_json(&navlayer(&args));
+
+    // Layers of two ATT&CK versions are refused, naming them.
+    if let Some((other, more)) = by_version.iter().find(|(v, _)| *v != version) {
+        let out = navlayer(&["combine", "--expr", "a + b", files[0], &more[0]]);
+        assert_eq!(out.status.code(), Some(1));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("ATT&CK version") && err.contains(other.as_str()),
+            "{err}"
+        );
     }
 }

@@ -154,7 +154,11 @@ impl GeneratedLayer {
                 write_str(&mut out, color);
             }
             out.push_str(", \"showSubtechniques\": ");
-            out.push_str(if t.show_subtechniques { "true" } else { "false" });
+            out.push_str(if t.show_subtechniques {
+                "true"
+            } else {
+                "false"
+            });
             out.push('}');
         }
         out.push_str("], \"gradient\": {\"colors\": [");
@@ -502,7 +506,10 @@ impl<'g, 'a> TechniqueList<'g, 'a> {
         let Some(attack_id) = o.attack_id.as_deref() else {
             return Ok(());
         };
-        let descr = relationship.description.as_deref().filter(|d| !d.is_empty());
+        let descr = relationship
+            .description
+            .as_deref()
+            .filter(|d| !d.is_empty());
         let known = self.index.get(attack_id).copied();
         if known.is_none() || inherited {
             if !g.in_domain(attack_id) {

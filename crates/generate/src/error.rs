@@ -60,7 +60,9 @@ pub enum GenerateError {
     },
     /// A sub-technique's parent technique is not in the bundle (malformed data; the website's
     /// build fails on it).
-    #[error("sub-technique {technique} used by {id} has no parent technique {parent} in the bundle")]
+    #[error(
+        "sub-technique {technique} used by {id} has no parent technique {parent} in the bundle"
+    )]
     MissingParent {
         /// The object whose layer was being built.
         id: String,

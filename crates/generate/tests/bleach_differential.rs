@@ -29,6 +29,28 @@ fn matches_bleach_on_3000_random_inputs() {
     );
 }
 
+/// More cases from a file made by `website_layers.py bleach-cases N SEED`, when
+/// `NAVLAYER_BLEACH_CASES` names one (for longer differential runs than the committed fixture).
+#[test]
+fn matches_bleach_on_extra_cases_when_given() {
+    let Some(path) = std::env::var_os("NAVLAYER_BLEACH_CASES") else {
+        return;
+    };
+    let text = std::fs::read_to_string(&path).expect("NAVLAYER_BLEACH_CASES file");
+    let cases: Vec<(String, String)> = serde_json::from_str(&text).expect("cases parse");
+    let failures: Vec<&(String, String)> = cases
+        .iter()
+        .filter(|(i, e)| bleach_clean(i) != *e)
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "{} of {} differ: {:?}",
+        failures.len(),
+        cases.len(),
+        &failures[..failures.len().min(10)]
+    );
+}
+
 proptest! {
     /// No markup survives: the output never holds a raw `<` or `>`.
     #[test]

@@ -121,7 +121,8 @@ fn m1038_matches_official_v19_except_the_changed_entries() {
     assert_eq!(ours["versions"]["attack"], "18");
     assert_eq!(official["versions"]["attack"], "19");
 
-    let entries = |v: &Value| -> Vec<Value> { v["techniques"].as_array().expect("techniques").clone() };
+    let entries =
+        |v: &Value| -> Vec<Value> { v["techniques"].as_array().expect("techniques").clone() };
     let id_of = |e: &Value| e["techniqueID"].as_str().expect("techniqueID").to_string();
     let (ours_entries, official_entries) = (entries(&ours), entries(&official));
     let only_ours: BTreeSet<String> = ours_entries

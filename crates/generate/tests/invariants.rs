@@ -74,11 +74,17 @@ fn check_layer(cat: &Catalogue, layer: &GeneratedLayer) {
             layer.kind
         )));
     assert_eq!(v["versions"]["attack"], cat.release().major.to_string());
-    assert_eq!(layer.file_name(), format!("{id}-{}-layer.json", cat.domain().short_name()));
+    assert_eq!(
+        layer.file_name(),
+        format!("{id}-{}-layer.json", cat.domain().short_name())
+    );
 
     let legend = v["legendItems"].as_array().expect("legend");
     let inheritance = legend.len() == 3;
-    assert!(legend.len() == 1 || (inheritance && layer.kind == LayerKind::Group), "{id}: legend");
+    assert!(
+        legend.len() == 1 || (inheritance && layer.kind == LayerKind::Group),
+        "{id}: legend"
+    );
 
     let entries = v["techniques"].as_array().expect("techniques");
     assert!(!entries.is_empty(), "{id}: a layer has techniques");
@@ -91,31 +97,51 @@ fn check_layer(cat: &Catalogue, layer: &GeneratedLayer) {
     let mut placeholders = BTreeSet::new();
     let close = |parent: &Option<(String, String, bool)>, subs: usize| {
         if let Some((pid, _, show)) = parent {
-            assert_eq!(*show, subs > 0, "{id}: {pid} showSubtechniques iff sub-techniques follow");
+            assert_eq!(
+                *show,
+                subs > 0,
+                "{id}: {pid} showSubtechniques iff sub-techniques follow"
+            );
         }
     };
     for e in entries {
         let k = keys(e);
         assert_eq!(k.first(), Some(&"techniqueID"), "{id}: entry keys {k:?}");
-        assert_eq!(k.last(), Some(&"showSubtechniques"), "{id}: entry keys {k:?}");
+        assert_eq!(
+            k.last(),
+            Some(&"showSubtechniques"),
+            "{id}: entry keys {k:?}"
+        );
         let mut order = ENTRY_KEYS.iter();
-        assert!(k.iter().all(|key| order.any(|x| x == key)), "{id}: entry key order {k:?}");
+        assert!(
+            k.iter().all(|key| order.any(|x| x == key)),
+            "{id}: entry key order {k:?}"
+        );
         let tid = e["techniqueID"].as_str().expect("techniqueID").to_string();
         let technique = cat.by_attack_id(&tid).map(|t| cat.object(t));
         let technique = technique.unwrap_or_else(|| panic!("{id}: {tid} is in the catalogue"));
-        assert!(technique.kind.is_technique() && technique.is_active(), "{id}: {tid} active technique");
+        assert!(
+            technique.kind.is_technique() && technique.is_active(),
+            "{id}: {tid} active technique"
+        );
         if let Some(score) = e.get("score") {
             assert_eq!(score, 1, "{id}: {tid} score");
         }
         if let Some(c) = e.get("comment") {
             let c = c.as_str().expect("comment");
-            assert!(!c.contains('<') && !c.contains('>'), "{id}: {tid} comment is cleaned");
+            assert!(
+                !c.contains('<') && !c.contains('>'),
+                "{id}: {tid} comment is cleaned"
+            );
         }
         let colour = e.get("color").map(|c| c.as_str().expect("color"));
         match colour {
             None | Some(COLOR_USED) => {}
             Some(COLOR_INHERITED) | Some(COLOR_BOTH) => {
-                assert!(inheritance, "{id}: {tid} inherited colour needs the inheritance legend");
+                assert!(
+                    inheritance,
+                    "{id}: {tid} inherited colour needs the inheritance legend"
+                );
                 saw_inherited_colour = true;
             }
             Some(other) => panic!("{id}: {tid} colour {other}"),
@@ -123,12 +149,24 @@ fn check_layer(cat: &Catalogue, layer: &GeneratedLayer) {
         let show = e["showSubtechniques"].as_bool().expect("showSubtechniques");
         if let Some((parent_id, suffix)) = tid.split_once('.') {
             // A sub-technique: right after its parent or a sibling, suffixes in order.
-            let (pid, _, _) = parent.as_ref().unwrap_or_else(|| panic!("{id}: {tid} has a parent entry"));
+            let (pid, _, _) = parent
+                .as_ref()
+                .unwrap_or_else(|| panic!("{id}: {tid} has a parent entry"));
             assert_eq!(pid, parent_id, "{id}: {tid} follows its parent");
-            assert!(suffix >= last_suffix.as_str(), "{id}: {tid} after .{last_suffix}");
+            assert!(
+                suffix >= last_suffix.as_str(),
+                "{id}: {tid} after .{last_suffix}"
+            );
             assert!(show, "{id}: {tid} showSubtechniques");
-            assert_eq!(e.get("score"), Some(&Value::from(1)), "{id}: {tid} sub-technique score");
-            assert!(colour.is_some(), "{id}: {tid} a sub-technique always has a colour");
+            assert_eq!(
+                e.get("score"),
+                Some(&Value::from(1)),
+                "{id}: {tid} sub-technique score"
+            );
+            assert!(
+                colour.is_some(),
+                "{id}: {tid} a sub-technique always has a colour"
+            );
             last_suffix = suffix.to_string();
             subs_of_parent += 1;
         } else {
@@ -137,7 +175,11 @@ fn check_layer(cat: &Catalogue, layer: &GeneratedLayer) {
             let name = technique.name.to_lowercase();
             assert!(name >= last_name, "{id}: {tid} ({name}) after {last_name}");
             last_name = name.clone();
-            assert_eq!(e.get("score").is_some(), e.get("comment").is_some(), "{id}: {tid} score iff comment");
+            assert_eq!(
+                e.get("score").is_some(),
+                e.get("comment").is_some(),
+                "{id}: {tid} score iff comment"
+            );
             if e.get("score").is_none() && colour.is_none() {
                 placeholders.insert(tid.clone());
             }
@@ -145,14 +187,24 @@ fn check_layer(cat: &Catalogue, layer: &GeneratedLayer) {
             subs_of_parent = 0;
             last_suffix.clear();
         }
-        assert!(ids.insert(tid.clone()) || tid.contains('.'), "{id}: {tid} listed once");
+        assert!(
+            ids.insert(tid.clone()) || tid.contains('.'),
+            "{id}: {tid} listed once"
+        );
     }
     close(&parent, subs_of_parent);
-    assert_eq!(inheritance, saw_inherited_colour, "{id}: inheritance legend iff inherited colours");
+    assert_eq!(
+        inheritance, saw_inherited_colour,
+        "{id}: inheritance legend iff inherited colours"
+    );
 
     // The same techniques as the catalogue's query API, apart from placeholder parents.
     let related = related_ids(cat, layer);
-    assert!(related.is_subset(&ids), "{id}: missing {:?}", related.difference(&ids).collect::<Vec<_>>());
+    assert!(
+        related.is_subset(&ids),
+        "{id}: missing {:?}",
+        related.difference(&ids).collect::<Vec<_>>()
+    );
     let extra: BTreeSet<&String> = ids.difference(&related).collect();
     assert!(
         extra.iter().all(|t| placeholders.contains(*t)),
@@ -179,11 +231,21 @@ fn every_layer_of_every_bundle_keeps_the_invariants() {
         let mut names = BTreeSet::new();
         for layer in &outcome.layers {
             check_layer(&cat, layer);
-            assert!(names.insert(layer.file_name()), "{rel}: one file per object");
+            assert!(
+                names.insert(layer.file_name()),
+                "{rel}: one file per object"
+            );
         }
         // Every object of a kind is either generated or skipped for having no technique.
-        let listed: usize = LayerKind::ALL.iter().map(|&k| generator.objects_of(k).len()).sum();
-        assert_eq!(listed, outcome.layers.len() + outcome.skipped.len(), "{rel}");
+        let listed: usize = LayerKind::ALL
+            .iter()
+            .map(|&k| generator.objects_of(k).len())
+            .sum();
+        assert_eq!(
+            listed,
+            outcome.layers.len() + outcome.skipped.len(),
+            "{rel}"
+        );
         for &s in &outcome.skipped {
             assert!(generator.generate(s).is_err_and(|e| e.is_no_techniques()));
         }

@@ -34,7 +34,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .flat_map(|id| {
             let o = catalogue.object(id);
             let tid = o.attack_id.clone().unwrap_or_default();
-            o.tactics.iter().map(move |t| (tid.clone(), t.clone())).collect::<Vec<_>>()
+            o.tactics
+                .iter()
+                .map(move |t| (tid.clone(), t.clone()))
+                .collect::<Vec<_>>()
         })
         .collect();
     let mut layer = Layer::new("bench 10k", catalogue.domain().stix_name());
@@ -47,7 +50,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let mut t = TechniqueEntry::new(tid.clone());
         t.tactic = Some(tactic.clone());
         t.score = Some((i % 100) as f64);
-        t.color = Some(if i % 3 == 0 { "#ff6666".into() } else { String::new() });
+        t.color = Some(if i % 3 == 0 {
+            "#ff6666".into()
+        } else {
+            String::new()
+        });
         t.comment = Some(format!("entry {i}"));
         t.enabled = Some(i % 7 != 0);
         t.metadata = Some(vec![MetadataItem {

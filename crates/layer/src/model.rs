@@ -68,7 +68,11 @@ pub struct Layer {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<LinkItem>>,
     /// URL of custom STIX data the layer was made against.
-    #[serde(rename = "customDataURL", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "customDataURL",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub custom_data_url: Option<String>,
     /// Unknown properties, written back unchanged.
     #[serde(flatten)]

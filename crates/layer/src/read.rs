@@ -253,9 +253,7 @@ fn check_is_layer(map: &Map<String, Value>, pointer: &str, source: &str) -> Resu
     }
     let mut message = String::from("an object without name, domain, versions or techniques");
     if map.get("type").and_then(Value::as_str) == Some("bundle") {
-        message.push_str(
-            " (this is a STIX bundle: ATT&CK data, not a layer; pass it with --data)",
-        );
+        message.push_str(" (this is a STIX bundle: ATT&CK data, not a layer; pass it with --data)");
     } else if map.is_empty() {
         message.push_str(" (the object is empty)");
     } else {
@@ -274,7 +272,12 @@ fn check_is_layer(map: &Map<String, Value>, pointer: &str, source: &str) -> Resu
 
 fn line_col_of_prefix(prefix: &str) -> (usize, usize) {
     let line = prefix.bytes().filter(|&b| b == b'\n').count() + 1;
-    let col = prefix.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
+    let col = prefix
+        .rsplit('\n')
+        .next()
+        .map(|l| l.chars().count())
+        .unwrap_or(0)
+        + 1;
     (line, col)
 }
 
@@ -298,15 +301,35 @@ fn decode<'a>(
         ));
     }
     let (body, utf16, note) = if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
-        (rest, None, Some("the file starts with a UTF-8 byte-order mark (ignored)"))
+        (
+            rest,
+            None,
+            Some("the file starts with a UTF-8 byte-order mark (ignored)"),
+        )
     } else if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
-        (rest, Some(true), Some("the file is UTF-16LE with a byte-order mark; it is written back as UTF-8"))
+        (
+            rest,
+            Some(true),
+            Some("the file is UTF-16LE with a byte-order mark; it is written back as UTF-8"),
+        )
     } else if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
-        (rest, Some(false), Some("the file is UTF-16BE with a byte-order mark; it is written back as UTF-8"))
+        (
+            rest,
+            Some(false),
+            Some("the file is UTF-16BE with a byte-order mark; it is written back as UTF-8"),
+        )
     } else if bytes.len() >= 4 && bytes[0] != 0 && bytes[1] == 0 && bytes[2] != 0 && bytes[3] == 0 {
-        (bytes, Some(true), Some("the file is UTF-16LE without a byte-order mark; it is written back as UTF-8"))
+        (
+            bytes,
+            Some(true),
+            Some("the file is UTF-16LE without a byte-order mark; it is written back as UTF-8"),
+        )
     } else if bytes.len() >= 4 && bytes[0] == 0 && bytes[1] != 0 && bytes[2] == 0 && bytes[3] != 0 {
-        (bytes, Some(false), Some("the file is UTF-16BE without a byte-order mark; it is written back as UTF-8"))
+        (
+            bytes,
+            Some(false),
+            Some("the file is UTF-16BE without a byte-order mark; it is written back as UTF-8"),
+        )
     } else {
         (bytes, None, None)
     };
@@ -481,7 +504,9 @@ fn parse_json(text: &str, source: &str) -> Result<(Value, Vec<String>), LayerErr
             line,
             column,
             message: "the file is empty".into(),
-            hint: Some("a layer file holds a JSON object; was it written by a job that failed?".into()),
+            hint: Some(
+                "a layer file holds a JSON object; was it written by a job that failed?".into(),
+            ),
         });
     }
     let ctx = RefCell::new(ParseCtx::default());
@@ -502,9 +527,9 @@ fn json_error(e: &serde_json::Error, text: &str, source: &str) -> LayerError {
         None => full,
     };
     let line_text = text.lines().nth(e.line().saturating_sub(1)).unwrap_or("");
-    let has_conflict = text.lines().any(|l| {
-        l.starts_with("<<<<<<< ") || l.starts_with(">>>>>>> ") || l == "======="
-    });
+    let has_conflict = text
+        .lines()
+        .any(|l| l.starts_with("<<<<<<< ") || l.starts_with(">>>>>>> ") || l == "=======");
     let trimmed = text.trim_start();
     let hint = if has_conflict {
         Some("the file holds unresolved git merge-conflict markers (<<<<<<<, =======, >>>>>>>); resolve the conflict".to_string())
@@ -513,7 +538,10 @@ fn json_error(e: &serde_json::Error, text: &str, source: &str) -> LayerError {
     } else if message.contains("number out of range") {
         Some("a number is too large to be represented; scores must be finite numbers".into())
     } else if trimmed.starts_with('<') {
-        Some("this looks like HTML or XML, not JSON (a saved web page instead of the raw file?)".into())
+        Some(
+            "this looks like HTML or XML, not JSON (a saved web page instead of the raw file?)"
+                .into(),
+        )
     } else if ["NaN", "Infinity", "-Infinity"]
         .iter()
         .any(|w| line_text.contains(w))
@@ -522,7 +550,9 @@ fn json_error(e: &serde_json::Error, text: &str, source: &str) -> LayerError {
     } else if message.contains("trailing comma") {
         Some("remove the comma before the closing bracket".into())
     } else if message.contains("trailing characters") {
-        Some("the JSON document ends before the file does; is it two documents concatenated?".into())
+        Some(
+            "the JSON document ends before the file does; is it two documents concatenated?".into(),
+        )
     } else if message.contains("EOF while parsing") {
         Some("the file ends in the middle of the JSON; it may be truncated".into())
     } else {
@@ -584,11 +614,15 @@ impl Norm {
             (Want::Int, Value::Number(n)) => {
                 if n.is_i64() {
                     true
-                } else if let Some(f) = n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15) {
+                } else if let Some(f) = n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
+                {
                     *v = Value::Number((f as i64).into());
                     true
                 } else {
-                    self.error(&rel, format!("{key} is {shown}, expected a whole number; ignored"));
+                    self.error(
+                        &rel,
+                        format!("{key} is {shown}, expected a whole number; ignored"),
+                    );
                     false
                 }
             }
@@ -602,38 +636,61 @@ impl Norm {
                     Value::Bool(b) => b.to_string(),
                     _ => String::new(),
                 };
-                self.warning(&rel, format!("{key} is {shown}, expected a string; read as {s:?}"));
+                self.warning(
+                    &rel,
+                    format!("{key} is {shown}, expected a string; read as {s:?}"),
+                );
                 *v = Value::String(s);
                 true
             }
             (Want::Bool, Value::String(s)) => match s.trim().to_ascii_lowercase().as_str() {
                 "true" => {
-                    self.warning(&rel, format!("{key} is the string {s:?}, expected a boolean; read as true"));
+                    self.warning(
+                        &rel,
+                        format!("{key} is the string {s:?}, expected a boolean; read as true"),
+                    );
                     *v = Value::Bool(true);
                     true
                 }
                 "false" => {
-                    self.warning(&rel, format!("{key} is the string {s:?}, expected a boolean; read as false"));
+                    self.warning(
+                        &rel,
+                        format!("{key} is the string {s:?}, expected a boolean; read as false"),
+                    );
                     *v = Value::Bool(false);
                     true
                 }
                 _ => {
-                    self.error(&rel, format!("{key} is {shown}, expected true or false; ignored"));
+                    self.error(
+                        &rel,
+                        format!("{key} is {shown}, expected true or false; ignored"),
+                    );
                     false
                 }
             },
-            (Want::Bool, Value::Number(n)) if n.as_f64() == Some(0.0) || n.as_f64() == Some(1.0) => {
+            (Want::Bool, Value::Number(n))
+                if n.as_f64() == Some(0.0) || n.as_f64() == Some(1.0) =>
+            {
                 let b = n.as_f64() == Some(1.0);
-                self.warning(&rel, format!("{key} is the number {n}, expected a boolean; read as {b}"));
+                self.warning(
+                    &rel,
+                    format!("{key} is the number {n}, expected a boolean; read as {b}"),
+                );
                 *v = Value::Bool(b);
                 true
             }
             (Want::Num | Want::Int, Value::String(s)) => {
                 let t = s.trim();
-                let parsed = t.parse::<f64>().ok().filter(|f| f.is_finite() && !t.is_empty());
+                let parsed = t
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|f| f.is_finite() && !t.is_empty());
                 match parsed {
                     Some(f) if want == Want::Int && f.fract() != 0.0 => {
-                        self.error(&rel, format!("{key} is {shown}, expected a whole number; ignored"));
+                        self.error(
+                            &rel,
+                            format!("{key} is {shown}, expected a whole number; ignored"),
+                        );
                         false
                     }
                     Some(f) => {
@@ -642,7 +699,10 @@ impl Norm {
                         } else {
                             Number::from_f64(f).unwrap_or_else(|| Number::from(0))
                         };
-                        self.warning(&rel, format!("{key} is the string {s:?}, expected a number; read as {n}"));
+                        self.warning(
+                            &rel,
+                            format!("{key} is the string {s:?}, expected a number; read as {n}"),
+                        );
                         *v = Value::Number(n);
                         true
                     }
@@ -652,7 +712,10 @@ impl Norm {
                         } else {
                             "; ignored"
                         };
-                        self.error(&rel, format!("{key} is {shown}, which is not a number{what}"));
+                        self.error(
+                            &rel,
+                            format!("{key} is {shown}, which is not a number{what}"),
+                        );
                         false
                     }
                 }
@@ -664,7 +727,10 @@ impl Norm {
                     Want::Num => "a number",
                     Want::Int => "a whole number",
                 };
-                self.error(&rel, format!("{key} is {shown}, expected {expected}; ignored"));
+                self.error(
+                    &rel,
+                    format!("{key} is {shown}, expected {expected}; ignored"),
+                );
                 false
             }
         };
@@ -677,7 +743,10 @@ impl Norm {
     fn required_str(&mut self, map: &mut Map<String, Value>, key: &str, base: &str, what: &str) {
         self.field(map, key, base, Want::Str);
         if !map.contains_key(key) {
-            self.error(base, format!("missing required property {key:?} ({what}); read as \"\""));
+            self.error(
+                base,
+                format!("missing required property {key:?} ({what}); read as \"\""),
+            );
             map.insert(key.to_string(), Value::String(String::new()));
         }
     }
@@ -700,7 +769,10 @@ impl Norm {
             }
             Some(other) => {
                 let shown = short(other);
-                self.error(&rel, format!("{key} is {shown}, expected an object; ignored"));
+                self.error(
+                    &rel,
+                    format!("{key} is {shown}, expected an object; ignored"),
+                );
                 map.remove(key);
                 return None;
             }
@@ -726,7 +798,10 @@ impl Norm {
             }
             Some(other) => {
                 let shown = short(other);
-                self.error(&rel, format!("{key} is {shown}, expected an array; ignored"));
+                self.error(
+                    &rel,
+                    format!("{key} is {shown}, expected an array; ignored"),
+                );
                 map.remove(key);
                 return None;
             }
@@ -744,7 +819,9 @@ impl Norm {
             );
             map.insert(key.to_string(), Value::Array(vec![Value::String(s)]));
         }
-        let Some(items) = self.array(map, key, base) else { return };
+        let Some(items) = self.array(map, key, base) else {
+            return;
+        };
         let mut bad = Vec::new();
         let mut kept = Vec::with_capacity(items.len());
         for (i, v) in std::mem::take(items).into_iter().enumerate() {
@@ -755,13 +832,18 @@ impl Norm {
         }
         *items = kept;
         for (i, shown) in bad {
-            self.error(&format!("{base}/{key}/{i}"), format!("{key} holds {shown}, expected a string; dropped"));
+            self.error(
+                &format!("{base}/{key}/{i}"),
+                format!("{key} holds {shown}, expected a string; dropped"),
+            );
         }
     }
 
     /// Metadata or links: an array of objects whose properties are normalised.
     fn items(&mut self, map: &mut Map<String, Value>, key: &str, base: &str, fields: &[&str]) {
-        let Some(items) = self.array(map, key, base) else { return };
+        let Some(items) = self.array(map, key, base) else {
+            return;
+        };
         let mut list = std::mem::take(items);
         let mut dropped = Vec::new();
         let mut kept = Vec::with_capacity(list.len());
@@ -886,9 +968,9 @@ fn load_one(
         }
         match declared.as_deref() {
             Some("4.5") => {}
-            Some(old) if top_version.is_none() => n
-                .upgrades
-                .push(format!("format {old}: versions.layer \"{old}\" was set to \"4.5\"")),
+            Some(old) if top_version.is_none() => n.upgrades.push(format!(
+                "format {old}: versions.layer \"{old}\" was set to \"4.5\""
+            )),
             Some(_) => {}
             None if top_version.is_none() => n
                 .upgrades
@@ -899,8 +981,10 @@ fn load_one(
         map.insert("versions".into(), Value::Object(vs));
     } else {
         if top_version.is_none() {
-            n.upgrades
-                .push("no format version in the file (neither versions nor version); read as format 4.5".into());
+            n.upgrades.push(
+                "no format version in the file (neither versions nor version); read as format 4.5"
+                    .into(),
+            );
         }
         let mut vs = Map::new();
         vs.insert("layer".into(), Value::String("4.5".into()));
@@ -943,7 +1027,11 @@ fn load_one(
             let shown = match &stages {
                 Value::Array(a) => a
                     .iter()
-                    .map(|s| s.as_str().map(String::from).unwrap_or_else(|| s.to_string()))
+                    .map(|s| {
+                        s.as_str()
+                            .map(String::from)
+                            .unwrap_or_else(|| s.to_string())
+                    })
                     .collect::<Vec<_>>()
                     .join(", "),
                 other => other.to_string(),
@@ -991,16 +1079,20 @@ fn load_one(
     // --- viewMode → layout -----------------------------------------------------------------
     if let Some(vm) = map.remove("viewMode") {
         if map.contains_key("layout") {
-            n.upgrades
-                .push("viewMode was removed (the file also has layout, which takes precedence)".into());
+            n.upgrades.push(
+                "viewMode was removed (the file also has layout, which takes precedence)".into(),
+            );
         } else {
-            let mode = vm.as_f64();
+            let mode = vm
+                .as_f64()
+                .filter(|m| m.fract() == 0.0 && m.abs() < 1e9)
+                .map(|m| m as i64);
             let (layout, show_name, show_id, what) = match mode {
-                Some(m) if m == 1.0 => ("side", false, true, "1 (compact: IDs only)"),
-                Some(m) if m == 2.0 => ("mini", false, false, "2 (mini)"),
+                Some(1) => ("side", false, true, "1 (compact: IDs only)"),
+                Some(2) => ("mini", false, false, "2 (mini)"),
                 _ => ("side", true, false, "0 (full: names)"),
             };
-            if mode.is_none() || !matches!(mode, Some(m) if m == 0.0 || m == 1.0 || m == 2.0) {
+            if !matches!(mode, Some(0..=2)) {
                 n.warning(
                     "/viewMode",
                     format!("viewMode {} is not 0, 1 or 2; read as 0", short(&vm)),
@@ -1035,15 +1127,24 @@ fn load_one(
         n.field(&mut g, "maxValue", "/gradient", Want::Num);
         let default = crate::model::Gradient::default();
         if !g.contains_key("colors") {
-            n.error("/gradient", "the gradient has no colors; the Navigator's default colours are used".into());
+            n.error(
+                "/gradient",
+                "the gradient has no colors; the Navigator's default colours are used".into(),
+            );
             g.insert("colors".into(), serde_json::json!(default.colors));
         }
         if !g.contains_key("minValue") {
-            n.error("/gradient", "the gradient has no minValue; read as 0".into());
+            n.error(
+                "/gradient",
+                "the gradient has no minValue; read as 0".into(),
+            );
             g.insert("minValue".into(), Value::Number(0.into()));
         }
         if !g.contains_key("maxValue") {
-            n.error("/gradient", "the gradient has no maxValue; read as 100".into());
+            n.error(
+                "/gradient",
+                "the gradient has no maxValue; read as 100".into(),
+            );
             g.insert("maxValue".into(), Value::Number(100.into()));
         }
         map.insert("gradient".into(), Value::Object(g));
@@ -1062,7 +1163,8 @@ fn load_one(
                     n.field(&mut m, "color", &b, Want::Str);
                     for k in ["label", "color"] {
                         if !m.contains_key(k) {
-                            notes.push((b.clone(), format!("legend item has no {k}; read as \"\"")));
+                            notes
+                                .push((b.clone(), format!("legend item has no {k}; read as \"\"")));
                             m.insert(k.into(), Value::String(String::new()));
                         }
                     }
@@ -1070,7 +1172,10 @@ fn load_one(
                 }
                 other => notes.push((
                     format!("/legendItems/{i}"),
-                    format!("legend item is {}, expected an object; dropped", short(&other)),
+                    format!(
+                        "legend item is {}, expected an object; dropped",
+                        short(&other)
+                    ),
                 )),
             }
         }
@@ -1095,7 +1200,13 @@ fn load_one(
             let mut m = match v {
                 Value::Object(m) => m,
                 other => {
-                    n.error(&b, format!("technique entry is {}, expected an object; dropped", short(&other)));
+                    n.error(
+                        &b,
+                        format!(
+                            "technique entry is {}, expected an object; dropped",
+                            short(&other)
+                        ),
+                    );
                     continue;
                 }
             };
@@ -1105,7 +1216,9 @@ fn load_one(
                     let s = num.to_string();
                     n.warning(
                         &format!("{b}/techniqueID"),
-                        format!("techniqueID is the number {num}, expected a string; read as {s:?}"),
+                        format!(
+                            "techniqueID is the number {num}, expected a string; read as {s:?}"
+                        ),
                     );
                     m.insert("techniqueID".into(), Value::String(s));
                 }
@@ -1281,13 +1394,20 @@ mod tests {
             .filter(|f| f.severity == Severity::Error)
             .map(|f| f.pointer.as_str())
             .collect();
-        assert_eq!(errs, vec!["/techniques/0/score", "/techniques/1"], "{:#?}", l.findings);
+        assert_eq!(
+            errs,
+            vec!["/techniques/0/score", "/techniques/1"],
+            "{:#?}",
+            l.findings
+        );
         assert_eq!(l.file_pointer("/techniques/1/color"), "/techniques/2/color");
     }
 
     #[test]
     fn duplicate_keys_are_errors_with_pointers() {
-        let l = one(r#"{"name":"a","name":"b","domain":"enterprise-attack","techniques":[{"techniqueID":"T1","techniqueID":"T1059"}]}"#);
+        let l = one(
+            r#"{"name":"a","name":"b","domain":"enterprise-attack","techniques":[{"techniqueID":"T1","techniqueID":"T1059"}]}"#,
+        );
         assert_eq!(l.layer.name, "b");
         assert_eq!(l.layer.techniques[0].technique_id, "T1059");
         let dups: Vec<&str> = l
@@ -1308,8 +1428,14 @@ mod tests {
         .expect("loads");
         assert_eq!(v.len(), 2);
         assert_eq!(v[1].pointer_prefix, "/1");
-        assert!(v[1].findings.iter().any(|f| f.pointer == "/1/sorting" && f.severity == Severity::Error));
-        assert!(!v[0].findings.iter().any(|f| f.message.starts_with("duplicate")));
+        assert!(v[1]
+            .findings
+            .iter()
+            .any(|f| f.pointer == "/1/sorting" && f.severity == Severity::Error));
+        assert!(!v[0]
+            .findings
+            .iter()
+            .any(|f| f.message.starts_with("duplicate")));
     }
 
     #[test]

@@ -199,13 +199,7 @@ pub fn is_technique_id(id: &str) -> bool {
     }
 }
 
-fn check_enum(
-    out: &mut Vec<Finding>,
-    pointer: String,
-    what: &str,
-    value: &str,
-    allowed: &[&str],
-) {
+fn check_enum(out: &mut Vec<Finding>, pointer: String, what: &str, value: &str, allowed: &[&str]) {
     if allowed.contains(&value) {
         return;
     }
@@ -261,9 +255,11 @@ fn check_links(out: &mut Vec<Finding>, base: &str, items: &[LinkItem]) {
         match (&l.label, &l.url) {
             (Some(_), Some(url)) => {
                 let lower = url.trim().to_ascii_lowercase();
-                let has_scheme = lower
-                    .split_once(':')
-                    .is_some_and(|(s, _)| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b)));
+                let has_scheme = lower.split_once(':').is_some_and(|(s, _)| {
+                    !s.is_empty()
+                        && s.bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))
+                });
                 if !has_scheme {
                     out.push(Finding::warning(
                         format!("{p}/url"),
@@ -363,7 +359,12 @@ pub fn check_layer(layer: &Layer) -> Vec<Finding> {
             ));
         }
         for (i, c) in g.colors.iter().enumerate() {
-            check_colour(&mut out, format!("/gradient/colors/{i}"), "gradient colour", c);
+            check_colour(
+                &mut out,
+                format!("/gradient/colors/{i}"),
+                "gradient colour",
+                c,
+            );
         }
         if g.min_value >= g.max_value {
             out.push(Finding::error(
@@ -401,7 +402,8 @@ pub fn check_layer(layer: &Layer) -> Vec<Finding> {
     }
 
     // Techniques.
-    let mut seen: HashMap<(&str, Option<&str>), usize> = HashMap::with_capacity(layer.techniques.len());
+    let mut seen: HashMap<(&str, Option<&str>), usize> =
+        HashMap::with_capacity(layer.techniques.len());
     let mut malformed = 0usize;
     for (i, t) in layer.techniques.iter().enumerate() {
         let p = format!("/techniques/{i}");
@@ -411,7 +413,10 @@ pub fn check_layer(layer: &Layer) -> Vec<Finding> {
                 let hint = if is_technique_id(id.trim()) {
                     " (remove the spaces)".to_string()
                 } else if is_technique_id(&id.trim().to_ascii_uppercase()) {
-                    format!(" (write it in upper case: {})", id.trim().to_ascii_uppercase())
+                    format!(
+                        " (write it in upper case: {})",
+                        id.trim().to_ascii_uppercase()
+                    )
                 } else {
                     String::new()
                 };
@@ -579,7 +584,10 @@ pub fn validate_with_catalogue(layer: &Layer, catalogue: &Catalogue) -> Vec<Find
         if o.deprecated {
             out.push(Finding::warning(
                 format!("{p}/techniqueID"),
-                format!("{id} ({}) is deprecated in {data}; the Navigator does not show it", o.name),
+                format!(
+                    "{id} ({}) is deprecated in {data}; the Navigator does not show it",
+                    o.name
+                ),
             ));
             continue;
         }
@@ -604,7 +612,10 @@ pub fn validate_with_catalogue(layer: &Layer, catalogue: &Catalogue) -> Vec<Find
                             ));
                         }
                     }
-                    None => unknown_tactics.entry(tactic.to_string()).or_default().push(i),
+                    None => unknown_tactics
+                        .entry(tactic.to_string())
+                        .or_default()
+                        .push(i),
                 }
             }
         }
@@ -753,8 +764,14 @@ mod tests {
 
     #[test]
     fn closest_key_suggests_typos() {
-        assert_eq!(closest_key("hideDisable", &["hideDisabled", "domain"]), Some("hideDisabled"));
-        assert_eq!(closest_key("techniqueId", &["techniqueID"]), Some("techniqueID"));
+        assert_eq!(
+            closest_key("hideDisable", &["hideDisabled", "domain"]),
+            Some("hideDisabled")
+        );
+        assert_eq!(
+            closest_key("techniqueId", &["techniqueID"]),
+            Some("techniqueID")
+        );
         assert_eq!(closest_key("category", &["comment", "color"]), None);
     }
 }

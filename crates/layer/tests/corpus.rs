@@ -88,13 +88,20 @@ fn every_corpus_file_has_its_expected_outcome() {
                 let text = err.to_string();
                 assert!(text.contains(':'), "error names line and column: {text}");
             }
-            (Err(err), _) => mismatches.push(format!("{}: expected to load, got {err}", e.local_path)),
-            (Ok(_), "INVALID-JSON") => mismatches.push(format!("{}: invalid JSON loaded", e.local_path)),
+            (Err(err), _) => {
+                mismatches.push(format!("{}: expected to load, got {err}", e.local_path))
+            }
+            (Ok(_), "INVALID-JSON") => {
+                mismatches.push(format!("{}: invalid JSON loaded", e.local_path))
+            }
             (Ok(layers), v) => {
                 let declared = layers[0].original_version.clone();
                 let want = (v != "none").then(|| v.to_string());
                 if declared != want {
-                    mismatches.push(format!("{}: version {declared:?}, manifest {v}", e.local_path));
+                    mismatches.push(format!(
+                        "{}: version {declared:?}, manifest {v}",
+                        e.local_path
+                    ));
                 }
                 // Entries are kept unless they have no techniqueID.
                 let kept: usize = layers.iter().map(|l| l.layer.techniques.len()).sum();
@@ -106,9 +113,19 @@ fn every_corpus_file_has_its_expected_outcome() {
                     ));
                 }
                 for l in layers {
-                    assert_eq!(l.layer.versions.as_ref().and_then(|v| v.layer.as_deref()), Some("4.5"));
-                    assert!(!l.layer.domain.starts_with("mitre-"), "{}: domain not upgraded", e.local_path);
-                    assert!(!l.layer.extra.contains_key("viewMode") && !l.layer.extra.contains_key("version"));
+                    assert_eq!(
+                        l.layer.versions.as_ref().and_then(|v| v.layer.as_deref()),
+                        Some("4.5")
+                    );
+                    assert!(
+                        !l.layer.domain.starts_with("mitre-"),
+                        "{}: domain not upgraded",
+                        e.local_path
+                    );
+                    assert!(
+                        !l.layer.extra.contains_key("viewMode")
+                            && !l.layer.extra.contains_key("version")
+                    );
                 }
             }
         }
@@ -151,8 +168,9 @@ fn every_loadable_file_converts_to_45_and_reads_back_the_same() {
             } else {
                 to_json_many(&models, style)
             };
-            let again = parse_layers(text.as_bytes(), &e.local_path)
-                .unwrap_or_else(|err| panic!("{}: converted file does not read: {err}", e.local_path));
+            let again = parse_layers(text.as_bytes(), &e.local_path).unwrap_or_else(|err| {
+                panic!("{}: converted file does not read: {err}", e.local_path)
+            });
             assert_eq!(again.len(), models.len());
             for (a, m) in again.iter().zip(&models) {
                 assert_eq!(&a.layer, m, "{}: model changed through 4.5", e.local_path);
@@ -161,9 +179,17 @@ fn every_loadable_file_converts_to_45_and_reads_back_the_same() {
                 let coerced: Vec<_> = a
                     .findings
                     .iter()
-                    .filter(|f| f.message.contains("read as") || f.message.contains("dropped") || f.message.contains("ignored"))
+                    .filter(|f| {
+                        f.message.contains("read as")
+                            || f.message.contains("dropped")
+                            || f.message.contains("ignored")
+                    })
                     .collect();
-                assert!(coerced.is_empty(), "{}: converted file still needs fixing: {coerced:#?}", e.local_path);
+                assert!(
+                    coerced.is_empty(),
+                    "{}: converted file still needs fixing: {coerced:#?}",
+                    e.local_path
+                );
             }
         }
         converted += 1;
@@ -175,7 +201,9 @@ fn every_loadable_file_converts_to_45_and_reads_back_the_same() {
 fn same(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
-        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same(p, q)),
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same(p, q))
+        }
         (Value::Object(x), Value::Object(y)) => {
             x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w)))
         }
@@ -192,7 +220,10 @@ fn clean_45_files_round_trip_without_losing_a_field() {
         let clean = layers.iter().all(|l| {
             l.upgrades.is_empty()
                 && !l.findings.iter().any(|f| {
-                    f.message.contains("read as") || f.message.contains("dropped") || f.message.contains("ignored") || f.message.starts_with("duplicate key")
+                    f.message.contains("read as")
+                        || f.message.contains("dropped")
+                        || f.message.contains("ignored")
+                        || f.message.starts_with("duplicate key")
                 })
         });
         if !clean {
@@ -200,7 +231,9 @@ fn clean_45_files_round_trip_without_losing_a_field() {
         }
         let bytes = std::fs::read(dir.join(&e.local_path)).expect("read");
         let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(&bytes);
-        let Ok(original) = serde_json::from_slice::<Value>(bytes) else { continue };
+        let Ok(original) = serde_json::from_slice::<Value>(bytes) else {
+            continue;
+        };
         let models: Vec<_> = layers.iter().map(|l| l.layer.clone()).collect();
         let written = if original.is_array() {
             to_json_many(&models, Style::Pretty)
@@ -208,7 +241,11 @@ fn clean_45_files_round_trip_without_losing_a_field() {
             to_json(&models[0], Style::Pretty)
         };
         let written: Value = serde_json::from_str(&written).expect("written JSON");
-        assert!(same(&original, &written), "{}: fields changed by the round trip", e.local_path);
+        assert!(
+            same(&original, &written),
+            "{}: fields changed by the round trip",
+            e.local_path
+        );
         // Technique order is kept.
         let ids = |v: &Value| -> Vec<String> {
             let layers: Vec<&Value> = match v {
@@ -224,5 +261,8 @@ fn clean_45_files_round_trip_without_losing_a_field() {
         assert_eq!(ids(&original), ids(&written), "{}", e.local_path);
         checked += 1;
     }
-    assert!(checked >= 50, "only {checked} clean 4.5 files were compared");
+    assert!(
+        checked >= 50,
+        "only {checked} clean 4.5 files were compared"
+    );
 }

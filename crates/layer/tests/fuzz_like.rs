@@ -54,9 +54,28 @@ enum Mutation {
 
 fn mutation() -> impl Strategy<Value = Mutation> {
     let token = prop::sample::select(vec![
-        "{", "}", "[", "]", ",", ":", "\"", "null", "true", "\"True\"", "1e400", "-0", "\"\"",
-        "\"score\":", "\"techniqueID\":", "\"version\":\"2.1\",", "\"viewMode\":2,", "\\u0000",
-        "\"domain\":\"mitre-mobile\",", "\u{FEFF}", "\"metadata\":[1],", "\"gradient\":{},",
+        "{",
+        "}",
+        "[",
+        "]",
+        ",",
+        ":",
+        "\"",
+        "null",
+        "true",
+        "\"True\"",
+        "1e400",
+        "-0",
+        "\"\"",
+        "\"score\":",
+        "\"techniqueID\":",
+        "\"version\":\"2.1\",",
+        "\"viewMode\":2,",
+        "\\u0000",
+        "\"domain\":\"mitre-mobile\",",
+        "\u{FEFF}",
+        "\"metadata\":[1],",
+        "\"gradient\":{},",
     ]);
     prop_oneof![
         (any::<usize>(), any::<u8>()).prop_map(|(i, b)| Mutation::Flip(i, b)),
@@ -99,7 +118,10 @@ fn layer_strategy() -> impl Strategy<Value = Layer> {
         prop::option::of("[a-z-]{3,12}"),
         prop::option::of(text),
         prop::option::of(any::<bool>()),
-        prop::option::of(prop_oneof![(-1000i32..1000).prop_map(f64::from), -1.0e12f64..1.0e12]),
+        prop::option::of(prop_oneof![
+            (-1000i32..1000).prop_map(f64::from),
+            -1.0e12f64..1.0e12
+        ]),
         prop::option::of("#[0-9a-f]{6}"),
     )
         .prop_map(|(id, tactic, comment, enabled, score, color)| {
@@ -111,14 +133,17 @@ fn layer_strategy() -> impl Strategy<Value = Layer> {
             t.color = color;
             t
         });
-    (text, prop::collection::vec(entry, 0..20), prop::option::of(0i64..4)).prop_map(
-        |(name, techniques, sorting)| {
+    (
+        text,
+        prop::collection::vec(entry, 0..20),
+        prop::option::of(0i64..4),
+    )
+        .prop_map(|(name, techniques, sorting)| {
             let mut l = Layer::new(name, "enterprise-attack");
             l.techniques = techniques;
             l.sorting = sorting;
             l
-        },
-    )
+        })
 }
 
 proptest! {

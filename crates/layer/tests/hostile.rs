@@ -36,7 +36,10 @@ fn a_200_mb_file_is_refused_before_it_is_read() {
     let e = read_layer_file(&path).expect_err("too large");
     assert_eq!(e.kind(), "too-large");
     let msg = e.to_string();
-    assert!(msg.contains("209715200 bytes") && msg.contains("limit"), "{msg}");
+    assert!(
+        msg.contains("209715200 bytes") && msg.contains("limit"),
+        "{msg}"
+    );
     // The same limit applies to bytes given directly.
     let small = ReadOptions { max_bytes: 10 };
     let e = parse_layers_with(br#"{"name":"abcdefghijk"}"#, "b", &small).expect_err("limit");
@@ -48,7 +51,10 @@ fn invalid_utf8_names_line_and_column() {
     let e = err(b"{\"name\":\"ok\",\n \"description\":\"caf\xE9\"}");
     assert_eq!(e.kind(), "encoding");
     let msg = e.to_string();
-    assert!(msg.starts_with("h.json:2:20: invalid UTF-8 (byte 0xE9"), "{msg}");
+    assert!(
+        msg.starts_with("h.json:2:20: invalid UTF-8 (byte 0xE9"),
+        "{msg}"
+    );
     assert!(msg.contains("re-save it as UTF-8"), "{msg}");
     // Unpaired surrogate in UTF-16.
     let mut b = vec![0xFF, 0xFE];
@@ -84,14 +90,23 @@ fn duplicate_keys_are_errors() {
         .iter()
         .find(|f| f.pointer == "/domain" && f.severity == Severity::Error)
         .expect("duplicate finding");
-    assert!(f.message.contains("duplicate key \"domain\""), "{}", f.message);
-    assert_eq!(l[0].layer.domain, "mobile-attack", "the last value wins, as in JavaScript");
+    assert!(
+        f.message.contains("duplicate key \"domain\""),
+        "{}",
+        f.message
+    );
+    assert_eq!(
+        l[0].layer.domain, "mobile-attack",
+        "the last value wins, as in JavaScript"
+    );
 }
 
 #[test]
 fn huge_and_non_finite_numbers() {
     let layer = |score: &str| {
-        format!(r#"{{"name":"x","domain":"enterprise-attack","techniques":[{{"techniqueID":"T1059","score":{score}}}]}}"#)
+        format!(
+            r#"{{"name":"x","domain":"enterprise-attack","techniques":[{{"techniqueID":"T1059","score":{score}}}]}}"#
+        )
     };
     let e = err(layer("1e400").as_bytes());
     assert!(e.to_string().contains("too large"), "{e}");
@@ -122,11 +137,23 @@ fn other_garbage_gets_a_hint() {
         (b"", "json", "empty"),
         (b"  \n ", "json", "empty"),
         (b"<html><body>404</body></html>", "json", "HTML"),
-        (b"{\"name\":\"x\",\n<<<<<<< HEAD\n}", "json", "merge-conflict"),
+        (
+            b"{\"name\":\"x\",\n<<<<<<< HEAD\n}",
+            "json",
+            "merge-conflict",
+        ),
         (b"\"just a string\"", "not-a-layer", "a string"),
         (b"[]", "not-a-layer", "empty array"),
-        (b"[{\"name\":\"x\",\"domain\":\"enterprise-attack\"}, 3]", "not-a-layer", "/1"),
-        (br#"{"type":"bundle","objects":[]}"#, "not-a-layer", "STIX bundle"),
+        (
+            b"[{\"name\":\"x\",\"domain\":\"enterprise-attack\"}, 3]",
+            "not-a-layer",
+            "/1",
+        ),
+        (
+            br#"{"type":"bundle","objects":[]}"#,
+            "not-a-layer",
+            "STIX bundle",
+        ),
     ];
     for (bytes, kind, text) in cases {
         let e = err(bytes);
@@ -134,7 +161,10 @@ fn other_garbage_gets_a_hint() {
         assert!(e.to_string().contains(text), "{e} lacks {text:?}");
     }
     let e = err(b"{\"name\":\"x\",}");
-    assert!(e.to_string().starts_with("h.json:1:13: invalid JSON"), "{e}");
+    assert!(
+        e.to_string().starts_with("h.json:1:13: invalid JSON"),
+        "{e}"
+    );
 }
 
 /// Regression (found by `fuzz_like::generated_layers_round_trip`): without serde_json's
@@ -142,7 +172,14 @@ fn other_garbage_gets_a_hint() {
 #[test]
 fn scores_round_trip_exactly() {
     use navlayer_layer::write::{to_json, Style};
-    for score in [-914515084913.9316f64, 0.1, 1.0 / 3.0, 5e-324, f64::MAX, -0.0] {
+    for score in [
+        -914515084913.9316f64,
+        0.1,
+        1.0 / 3.0,
+        5e-324,
+        f64::MAX,
+        -0.0,
+    ] {
         let mut l = navlayer_layer::Layer::new("x", "enterprise-attack");
         let mut t = navlayer_layer::TechniqueEntry::new("T1059");
         t.score = Some(score);

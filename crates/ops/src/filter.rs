@@ -1,7 +1,7 @@
 //! `filter`: keep the techniques of some platforms, using the ATT&CK data.
 
 use navlayer_attack::Catalogue;
-use navlayer_layer::{Filters, Layer};
+use navlayer_layer::Layer;
 
 use crate::error::OpsError;
 
@@ -87,7 +87,7 @@ pub fn filter_platforms(
             }
         }
     });
-    let mut filters = out.filters.take().unwrap_or_else(Filters::default);
+    let mut filters = out.filters.take().unwrap_or_default();
     filters.platforms = Some(platforms);
     out.filters = Some(filters);
     let kept = out.techniques.len();

@@ -387,7 +387,7 @@ proptest! {
 
     #[test]
     fn union_is_idempotent(x in arb_layer("X"), y in arb_layer("Y")) {
-        let single = set_operation(&[x.clone()], SetOperation::Union, ScoreRule::Max, None).unwrap();
+        let single = set_operation(std::slice::from_ref(&x), SetOperation::Union, ScoreRule::Max, None).unwrap();
         let twice = set_operation(&[x.clone(), x.clone()], SetOperation::Union, ScoreRule::Max, None).unwrap();
         prop_assert_eq!(&single.techniques, &twice.techniques);
         // The union of x's present techniques is x's present techniques.

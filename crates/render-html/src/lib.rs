@@ -39,7 +39,9 @@ fn links_json(items: &[Link]) -> Value {
         items
             .iter()
             .map(|l| match l {
-                Link::Item { label, url, safe } => json!({"label": label, "url": url, "safe": safe}),
+                Link::Item { label, url, safe } => {
+                    json!({"label": label, "url": url, "safe": safe})
+                }
                 Link::Divider => json!({"divider": true}),
             })
             .collect(),
@@ -118,13 +120,20 @@ pub fn html(view: &MatrixView, opts: &RenderOptions) -> String {
     let mut data: Vec<Value> = Vec::new();
     let mut b = String::with_capacity(512 * 1024);
 
-    let script_hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(JS.as_bytes()));
-    let _ = writeln!(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">");
+    let script_hash =
+        base64::engine::general_purpose::STANDARD.encode(Sha256::digest(JS.as_bytes()));
+    let _ = writeln!(
+        b,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">"
+    );
     let _ = writeln!(
         b,
         r#"<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'sha256-{script_hash}'; base-uri 'none'; form-action 'none'">"#
     );
-    let _ = writeln!(b, r#"<meta name="viewport" content="width=device-width, initial-scale=1">"#);
+    let _ = writeln!(
+        b,
+        r#"<meta name="viewport" content="width=device-width, initial-scale=1">"#
+    );
     let _ = writeln!(b, r#"<meta name="referrer" content="no-referrer">"#);
     let _ = writeln!(b, "<title>{}</title>", xml(&view.name));
     let _ = writeln!(
@@ -135,16 +144,28 @@ pub fn html(view: &MatrixView, opts: &RenderOptions) -> String {
     let _ = writeln!(
         b,
         r#"<body class="{}">"#,
-        if opts.theme == Theme::Dark { "dark" } else { "light" }
+        if opts.theme == Theme::Dark {
+            "dark"
+        } else {
+            "light"
+        }
     );
 
     if opts.header {
         b.push_str("<header>\n");
         let _ = writeln!(b, "<h1>{}</h1>", xml(&view.name));
         if !view.description.trim().is_empty() {
-            let _ = writeln!(b, r#"<p class="description">{}</p>"#, xml(&view.description));
+            let _ = writeln!(
+                b,
+                r#"<p class="description">{}</p>"#,
+                xml(&view.description)
+            );
         }
-        let _ = write!(b, r#"<p class="facts"><span class="release">{}</span>"#, xml(&view.release_label()));
+        let _ = write!(
+            b,
+            r#"<p class="facts"><span class="release">{}</span>"#,
+            xml(&view.release_label())
+        );
         if !view.platforms.is_empty() {
             let _ = write!(b, " · platforms: {}", xml(&view.platforms.join(", ")));
         }
@@ -173,7 +194,10 @@ pub fn html(view: &MatrixView, opts: &RenderOptions) -> String {
             );
         }
         for item in &view.legend {
-            let swatch = item.color.map(|c| c.to_string()).unwrap_or_else(|| "transparent".into());
+            let swatch = item
+                .color
+                .map(|c| c.to_string())
+                .unwrap_or_else(|| "transparent".into());
             let _ = write!(
                 b,
                 r#"<span class="item"><span class="swatch" style="background:{}"></span>{}</span>"#,
@@ -202,16 +226,15 @@ pub fn html(view: &MatrixView, opts: &RenderOptions) -> String {
     };
     b.push_str("<main class=\"matrix\">\n");
     for col in &view.columns {
-        let (hs, hfg) = match view.tactic_row_background {
-            Some(bg) => (style(Some(bg), Some(bg.readable_text())), ""),
-            None => (String::new(), ""),
+        let hs = match view.tactic_row_background {
+            Some(bg) => style(Some(bg), Some(bg.readable_text())),
+            None => String::new(),
         };
         let _ = write!(
             b,
-            r#"<section class="tactic" data-tactic="{}"><h2{}{}>{}<small>{} technique{}</small></h2>"#,
+            r#"<section class="tactic" data-tactic="{}"><h2{}>{}<small>{} technique{}</small></h2>"#,
             xml(&col.shortname),
             hs,
-            hfg,
             xml(&col.name),
             col.technique_count,
             if col.technique_count == 1 { "" } else { "s" }
@@ -243,7 +266,11 @@ pub fn html(view: &MatrixView, opts: &RenderOptions) -> String {
                 (true, Some(p)) => format!(r#" data-parent="{p}""#),
                 _ => String::new(),
             };
-            let hidden = if c.is_sub && !c.expanded { " hidden" } else { "" };
+            let hidden = if c.is_sub && !c.expanded {
+                " hidden"
+            } else {
+                ""
+            };
             let _ = write!(
                 b,
                 r#"<div class="{}" data-k="{}" data-id="{}" tabindex="0" role="button"{}{}{}><span class="label">{}</span>{}"#,

@@ -49,11 +49,21 @@ struct Header {
     body: String,
 }
 
-fn header(view: &MatrixView, opts: &RenderOptions, pal: &Palette, m: &Metrics, width: f64) -> Header {
+fn header(
+    view: &MatrixView,
+    opts: &RenderOptions,
+    pal: &Palette,
+    m: &Metrics,
+    width: f64,
+) -> Header {
     let mut b = String::new();
     let mut y = MARGIN;
     let show_right = opts.legend && (view.uses_gradient || !view.legend.is_empty());
-    let right_w = if show_right { 300.0_f64.min(width * 0.4) } else { 0.0 };
+    let right_w = if show_right {
+        300.0_f64.min(width * 0.4)
+    } else {
+        0.0
+    };
     let left_w = width - right_w - if show_right { 24.0 } else { 0.0 };
     if opts.header {
         let title = m.ellipsize(&view.name, 20.0, true, left_w, false);
@@ -115,10 +125,18 @@ fn header(view: &MatrixView, opts: &RenderOptions, pal: &Palette, m: &Metrics, w
                 pal.text
             );
             ry += 5.0;
-            let _ = writeln!(b, r#"<defs><linearGradient id="navlayer-gradient" x1="0" x2="1" y1="0" y2="0">"#);
+            let _ = writeln!(
+                b,
+                r#"<defs><linearGradient id="navlayer-gradient" x1="0" x2="1" y1="0" y2="0">"#
+            );
             let k = view.gradient.colors.len().max(2) - 1;
             for (i, c) in view.gradient.colors.iter().enumerate() {
-                let _ = writeln!(b, r#"<stop offset="{}" stop-color="{}"/>"#, n(i as f64 / k as f64), c);
+                let _ = writeln!(
+                    b,
+                    r#"<stop offset="{}" stop-color="{}"/>"#,
+                    n(i as f64 / k as f64),
+                    c
+                );
             }
             let _ = writeln!(b, "</linearGradient></defs>");
             let _ = writeln!(
@@ -164,7 +182,10 @@ fn header(view: &MatrixView, opts: &RenderOptions, pal: &Palette, m: &Metrics, w
                     ry += 16.0;
                 }
                 let x = x0 + col * item_w;
-                let fill = item.color.map(|c| c.to_string()).unwrap_or_else(|| "none".into());
+                let fill = item
+                    .color
+                    .map(|c| c.to_string())
+                    .unwrap_or_else(|| "none".into());
                 let _ = writeln!(
                     b,
                     r#"<rect x="{}" y="{}" width="12" height="12" fill="{}" stroke="{}" stroke-width="0.5"/>"#,
@@ -186,7 +207,11 @@ fn header(view: &MatrixView, opts: &RenderOptions, pal: &Palette, m: &Metrics, w
         }
     }
     let bottom = y.max(ry);
-    let height = if opts.header || show_right { bottom + 16.0 - MARGIN } else { 0.0 };
+    let height = if opts.header || show_right {
+        bottom + 16.0 - MARGIN
+    } else {
+        0.0
+    };
     Header { height, body: b }
 }
 
@@ -263,7 +288,10 @@ fn draw_cell(
         );
         text_w -= HANDLE_W;
     }
-    let score = c.display_score().filter(|_| opts.show_scores).map(format_score);
+    let score = c
+        .display_score()
+        .filter(|_| opts.show_scores)
+        .map(format_score);
     if let Some(s) = &score {
         let sw = m.width(s, CELL_FONT, true);
         let right = x + w - PAD - if c.sub_count > 0 { HANDLE_W } else { 0.0 };
@@ -297,7 +325,11 @@ fn draw_cell(
                 n(ty),
                 n(size),
                 fg,
-                if c.enabled { "" } else { r#" text-decoration="line-through""# },
+                if c.enabled {
+                    ""
+                } else {
+                    r#" text-decoration="line-through""#
+                },
                 xml(line)
             );
             ty += line_h;
@@ -400,7 +432,17 @@ pub fn svg(view: &MatrixView, opts: &RenderOptions) -> String {
                     continue;
                 }
                 group_start.get_or_insert(y);
-                draw_cell(&mut b, view, opts, &pal, &m, c, x + SUB_INDENT, y, COL_W - SUB_INDENT);
+                draw_cell(
+                    &mut b,
+                    view,
+                    opts,
+                    &pal,
+                    &m,
+                    c,
+                    x + SUB_INDENT,
+                    y,
+                    COL_W - SUB_INDENT,
+                );
             } else {
                 if let Some(start) = group_start.take() {
                     let _ = writeln!(
@@ -468,7 +510,11 @@ pub fn png_from_svg(svg_text: &str, dpi: f64) -> Result<Vec<u8>, RenderError> {
     *options.fontdb_mut() = fontdb;
     let tree = resvg::usvg::Tree::from_str(svg_text, &options).map_err(|e| err(e.to_string()))?;
     let size = tree.size();
-    let dpi = if dpi.is_finite() && dpi > 0.0 { dpi } else { 150.0 };
+    let dpi = if dpi.is_finite() && dpi > 0.0 {
+        dpi
+    } else {
+        150.0
+    };
     let scale = (dpi / 96.0) as f32;
     let w = (size.width() * scale).ceil() as u32;
     let h = (size.height() * scale).ceil() as u32;
@@ -477,7 +523,8 @@ pub fn png_from_svg(svg_text: &str, dpi: f64) -> Result<Vec<u8>, RenderError> {
             "image of {w}×{h} pixels is too large or empty; lower --dpi or the page size"
         )));
     }
-    let mut pixmap = resvg::tiny_skia::Pixmap::new(w, h).ok_or_else(|| err("cannot allocate the image".into()))?;
+    let mut pixmap = resvg::tiny_skia::Pixmap::new(w, h)
+        .ok_or_else(|| err("cannot allocate the image".into()))?;
     resvg::render(
         &tree,
         resvg::tiny_skia::Transform::from_scale(scale, scale),

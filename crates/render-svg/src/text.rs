@@ -9,7 +9,8 @@ pub static FONT_REGULAR: &[u8] = include_bytes!("../fonts/DejaVuSansCondensed.tt
 pub static FONT_BOLD: &[u8] = include_bytes!("../fonts/DejaVuSansCondensed-Bold.ttf");
 
 /// The CSS font-family stack written into SVGs: the bundled font first.
-pub const FONT_FAMILY: &str = "'DejaVu Sans Condensed', 'DejaVu Sans', 'Arial Narrow', Arial, sans-serif";
+pub const FONT_FAMILY: &str =
+    "'DejaVu Sans Condensed', 'DejaVu Sans', 'Arial Narrow', Arial, sans-serif";
 
 struct Measured {
     face: Option<Face<'static>>,
@@ -20,7 +21,10 @@ struct Measured {
 impl Measured {
     fn new(data: &'static [u8]) -> Measured {
         let face = Face::parse(data, 0).ok();
-        let upem = face.as_ref().map(|f| f32::from(f.units_per_em())).unwrap_or(2048.0);
+        let upem = face
+            .as_ref()
+            .map(|f| f32::from(f.units_per_em()))
+            .unwrap_or(2048.0);
         let mut ascii = [0.55f32; 95];
         if let Some(f) = &face {
             for (i, slot) in ascii.iter_mut().enumerate() {
@@ -76,7 +80,14 @@ impl Metrics {
 
     /// Wraps `text` into at most `max_lines` lines of at most `width` units; the last line ends
     /// with `…` when text is cut. Words longer than a line are cut too.
-    pub fn wrap(&self, text: &str, size: f64, bold: bool, width: f64, max_lines: usize) -> (Vec<String>, bool) {
+    pub fn wrap(
+        &self,
+        text: &str,
+        size: f64,
+        bold: bool,
+        width: f64,
+        max_lines: usize,
+    ) -> (Vec<String>, bool) {
         let mut lines: Vec<String> = Vec::new();
         let mut current = String::new();
         let mut cut = false;
@@ -117,7 +128,14 @@ impl Metrics {
     }
 
     /// `text` shortened to fit `width`, ending with `…` (always when `force_mark`).
-    pub fn ellipsize(&self, text: &str, size: f64, bold: bool, width: f64, force_mark: bool) -> String {
+    pub fn ellipsize(
+        &self,
+        text: &str,
+        size: f64,
+        bold: bool,
+        width: f64,
+        force_mark: bool,
+    ) -> String {
         if !force_mark && self.width(text, size, bold) <= width {
             return text.to_string();
         }
@@ -153,7 +171,13 @@ mod tests {
         for l in &lines {
             assert!(m.width(l, 10.0, false) <= 100.0);
         }
-        let (lines, cut) = m.wrap("Abuse Elevation Control Mechanism: Bypass User Account Control", 10.0, false, 60.0, 2);
+        let (lines, cut) = m.wrap(
+            "Abuse Elevation Control Mechanism: Bypass User Account Control",
+            10.0,
+            false,
+            60.0,
+            2,
+        );
         assert!(cut);
         assert_eq!(lines.len(), 2);
         assert!(lines[1].ends_with('…'));

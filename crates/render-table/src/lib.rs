@@ -37,7 +37,11 @@ pub fn markdown(view: &MatrixView) -> String {
     }
     let _ = write!(out, "{}", markdown_cell(&view.release_label()));
     if !view.platforms.is_empty() {
-        let _ = write!(out, " · platforms: {}", markdown_cell(&view.platforms.join(", ")));
+        let _ = write!(
+            out,
+            " · platforms: {}",
+            markdown_cell(&view.platforms.join(", "))
+        );
     }
     let _ = writeln!(out, " · {} entries\n", view.entries.len());
     for w in &view.warnings {

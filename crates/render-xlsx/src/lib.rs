@@ -15,9 +15,12 @@
 use std::collections::HashMap;
 
 use navlayer_render::{
-    format_score, links_text, metadata_text, Cell, MatrixView, RenderError, RenderOptions, Rgb, ENTRY_HEADERS,
+    format_score, links_text, metadata_text, Cell, MatrixView, RenderError, RenderOptions, Rgb,
+    ENTRY_HEADERS,
 };
-use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Note, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{
+    Color, Format, FormatAlign, FormatBorder, Note, Workbook, Worksheet, XlsxError,
+};
 
 /// Longest text Excel keeps in a cell.
 const MAX_CELL: usize = 32_000;
@@ -55,7 +58,11 @@ struct Style {
 fn cell_style(c: &Cell) -> Style {
     Style {
         bg: if c.enabled { c.background } else { None },
-        fg: if c.enabled { c.text } else { Some(Rgb::new(0xaa, 0xaa, 0xaa)) },
+        fg: if c.enabled {
+            c.text
+        } else {
+            Some(Rgb::new(0xaa, 0xaa, 0xaa))
+        },
         sub: c.is_sub,
         disabled: !c.enabled,
     }
@@ -102,7 +109,11 @@ fn note_text(c: &Cell) -> Option<String> {
     (!parts.is_empty()).then(|| clip(&parts.join("\n")))
 }
 
-fn matrix_sheet(view: &MatrixView, opts: &RenderOptions, ws: &mut Worksheet) -> Result<(), XlsxError> {
+fn matrix_sheet(
+    view: &MatrixView,
+    opts: &RenderOptions,
+    ws: &mut Worksheet,
+) -> Result<(), XlsxError> {
     ws.set_name("matrix")?;
     let mut header = Format::new()
         .set_bold()
@@ -142,7 +153,10 @@ fn matrix_sheet(view: &MatrixView, opts: &RenderOptions, ws: &mut Worksheet) -> 
             }
             ws.write_string_with_format(row, ci, clip(&text), format)?;
             if let Some(note) = note_text(c) {
-                let n = Note::new(note).set_author("navlayer").set_width(320).set_height(160);
+                let n = Note::new(note)
+                    .set_author("navlayer")
+                    .set_width(320)
+                    .set_height(160);
                 ws.insert_note(row, ci, &n)?;
             }
             row += 1;
@@ -182,7 +196,12 @@ fn entries_sheet(view: &MatrixView, ws: &mut Worksheet) -> Result<(), XlsxError>
         }
     }
     if !view.entries.is_empty() {
-        ws.autofilter(0, 0, view.entries.len() as u32, ENTRY_HEADERS.len() as u16 - 1)?;
+        ws.autofilter(
+            0,
+            0,
+            view.entries.len() as u32,
+            ENTRY_HEADERS.len() as u16 - 1,
+        )?;
     }
     ws.set_freeze_panes(1, 0)?;
     Ok(())
@@ -205,7 +224,12 @@ fn layer_sheet(view: &MatrixView, ws: &mut Worksheet) -> Result<(), XlsxError> {
                 "{} .. {}: {}",
                 format_score(view.gradient.min),
                 format_score(view.gradient.max),
-                view.gradient.colors.iter().map(Rgb::to_string).collect::<Vec<_>>().join(" ")
+                view.gradient
+                    .colors
+                    .iter()
+                    .map(Rgb::to_string)
+                    .collect::<Vec<_>>()
+                    .join(" ")
             ),
         ),
         ("metadata".into(), metadata_text(&view.metadata)),
@@ -214,7 +238,11 @@ fn layer_sheet(view: &MatrixView, ws: &mut Worksheet) -> Result<(), XlsxError> {
     for l in &view.legend {
         rows.push((
             "legend".into(),
-            format!("{} {}", l.color.map(|c| c.to_string()).unwrap_or_default(), l.label),
+            format!(
+                "{} {}",
+                l.color.map(|c| c.to_string()).unwrap_or_default(),
+                l.label
+            ),
         ));
     }
     for w in &view.warnings {

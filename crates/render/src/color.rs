@@ -209,7 +209,11 @@ mod tests {
     #[test]
     fn gradient_interpolates_and_clamps() {
         let g = GradientScale {
-            colors: vec![Rgb::new(0, 0, 0), Rgb::new(200, 100, 0), Rgb::new(200, 200, 200)],
+            colors: vec![
+                Rgb::new(0, 0, 0),
+                Rgb::new(200, 100, 0),
+                Rgb::new(200, 200, 200),
+            ],
             min: 0.0,
             max: 100.0,
         };
@@ -242,7 +246,10 @@ mod tests {
 
     #[test]
     fn readable_text_picks_contrast() {
-        assert_eq!(Rgb::parse("#ff6666").map(Rgb::readable_text), Some(Rgb::BLACK));
+        assert_eq!(
+            Rgb::parse("#ff6666").map(Rgb::readable_text),
+            Some(Rgb::BLACK)
+        );
         assert_eq!(Rgb::new(20, 20, 80).readable_text(), Rgb::WHITE);
         assert_eq!(Rgb::WHITE.readable_text(), Rgb::BLACK);
     }

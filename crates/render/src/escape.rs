@@ -47,7 +47,9 @@ pub fn safe_url(url: &str) -> Option<&str> {
         .filter(|c| !c.is_whitespace() && !c.is_control())
         .collect::<String>()
         .to_ascii_lowercase();
-    let ok = lower.starts_with("https://") || lower.starts_with("http://") || lower.starts_with("mailto:");
+    let ok = lower.starts_with("https://")
+        || lower.starts_with("http://")
+        || lower.starts_with("mailto:");
     // Control characters or whitespace inside the scheme are a classic filter bypass.
     let scheme_clean = u
         .split(':')
@@ -125,7 +127,10 @@ mod tests {
 
     #[test]
     fn urls() {
-        assert_eq!(safe_url(" https://a.example/x "), Some("https://a.example/x"));
+        assert_eq!(
+            safe_url(" https://a.example/x "),
+            Some("https://a.example/x")
+        );
         assert_eq!(safe_url("HTTP://a"), Some("HTTP://a"));
         assert_eq!(safe_url("mailto:x@y"), Some("mailto:x@y"));
         assert_eq!(safe_url("javascript:alert(1)"), None);
@@ -148,7 +153,10 @@ mod tests {
     fn markdown_cells_stay_in_their_cell() {
         assert_eq!(markdown_cell("a|b\nc"), "a\\|b<br>c");
         assert_eq!(markdown_cell("<img src=x>"), "&lt;img src=x&gt;");
-        assert_eq!(markdown_cell("[x](javascript:alert(1))"), "\\[x\\]\\(javascript&#58;alert\\(1\\)\\)");
+        assert_eq!(
+            markdown_cell("[x](javascript:alert(1))"),
+            "\\[x\\]\\(javascript&#58;alert\\(1\\)\\)"
+        );
     }
 
     #[test]

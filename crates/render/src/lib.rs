@@ -16,8 +16,8 @@ pub mod view;
 pub use color::{GradientScale, Rgb};
 pub use options::{Expand, Orientation, PageSize, Palette, RenderOptions, Theme};
 pub use view::{
-    format_score, links_text, metadata_text, Cell, Column, EntryRow, LegendEntry, Link, MatrixView, Meta,
-    ENTRY_HEADERS,
+    format_score, links_text, metadata_text, Cell, Column, EntryRow, LegendEntry, Link, MatrixView,
+    Meta, ENTRY_HEADERS,
 };
 
 /// Errors of the render crates.

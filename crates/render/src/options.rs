@@ -67,16 +67,22 @@ impl FromStr for PageSize {
             Some(b) => (b, 1.0 / 25.4),
             None => (t.strip_suffix("in").unwrap_or(&t), 1.0),
         };
-        let bad = || RenderError::Option {
+        let bad = || {
+            RenderError::Option {
             option: "page size".into(),
             value: s.to_string(),
             hint: "use letter, legal, 11x17, 18x24, 24x36, a4, a3, or WIDTHxHEIGHT in inches (e.g. 13.3x7.5) or mm (297x210mm)".into(),
+        }
         };
         let (w, h) = body.split_once(['x', '×']).ok_or_else(bad)?;
         let w: f64 = w.trim().parse().map_err(|_| bad())?;
         let h: f64 = h.trim().parse().map_err(|_| bad())?;
         let (w, h) = (w * factor, h * factor);
-        if !(w.is_finite() && h.is_finite() && (1.0..=200.0).contains(&w) && (1.0..=200.0).contains(&h)) {
+        if !(w.is_finite()
+            && h.is_finite()
+            && (1.0..=200.0).contains(&w)
+            && (1.0..=200.0).contains(&h))
+        {
             return Err(bad());
         }
         Ok(PageSize {
@@ -229,7 +235,10 @@ mod tests {
         let p: PageSize = "11x17".parse().unwrap_or_default();
         assert_eq!(p.oriented(Orientation::Landscape), (17.0, 11.0));
         assert_eq!(p.oriented(Orientation::Portrait), (11.0, 17.0));
-        let l: PageSize = "Legal".parse().unwrap_or(PageSize { width_in: 0.0, height_in: 0.0 });
+        let l: PageSize = "Legal".parse().unwrap_or(PageSize {
+            width_in: 0.0,
+            height_in: 0.0,
+        });
         assert_eq!(l.oriented(Orientation::Portrait), (8.5, 14.0));
         let mm: PageSize = "254x127mm".parse().unwrap_or_default();
         assert!((mm.width_in - 10.0).abs() < 1e-9 && (mm.height_in - 5.0).abs() < 1e-9);

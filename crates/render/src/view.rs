@@ -338,7 +338,9 @@ fn convert_links(items: Option<&Vec<LinkItem>>) -> Vec<Link> {
 
 /// Compares names like the Navigator's `localeCompare`: case-insensitive first.
 fn name_cmp(a: &str, b: &str) -> Ordering {
-    a.to_lowercase().cmp(&b.to_lowercase()).then_with(|| a.cmp(b))
+    a.to_lowercase()
+        .cmp(&b.to_lowercase())
+        .then_with(|| a.cmp(b))
 }
 
 /// Key of a (technique, tactic) annotation.
@@ -398,7 +400,12 @@ impl MatrixView {
                 unknown_ids.len(),
                 catalogue.domain(),
                 catalogue.release(),
-                unknown_ids.iter().take(10).cloned().collect::<Vec<_>>().join(", ")
+                unknown_ids
+                    .iter()
+                    .take(10)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ));
         }
         if !unknown_tactics.is_empty() {
@@ -406,7 +413,11 @@ impl MatrixView {
                 "entries for tactic(s) not in ATT&CK {} {} were left out: {}",
                 catalogue.domain(),
                 catalogue.release(),
-                unknown_tactics.iter().cloned().collect::<Vec<_>>().join(", ")
+                unknown_tactics
+                    .iter()
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ));
         }
 
@@ -416,7 +427,10 @@ impl MatrixView {
         if let Some(sel) = layer.filters.as_ref().and_then(|f| f.platforms.as_ref()) {
             let mut unmatched = Vec::new();
             for p in sel {
-                match all_platforms.iter().find(|a| a.eq_ignore_ascii_case(p.trim())) {
+                match all_platforms
+                    .iter()
+                    .find(|a| a.eq_ignore_ascii_case(p.trim()))
+                {
                     Some(a) if !platforms.contains(a) => platforms.push(a.clone()),
                     Some(_) => {}
                     None => unmatched.push(p.clone()),
@@ -429,7 +443,9 @@ impl MatrixView {
                 ));
             }
             if platforms.is_empty() && !sel.is_empty() {
-                warnings.push("no platform of the filter is in this release; showing all platforms".into());
+                warnings.push(
+                    "no platform of the filter is in this release; showing all platforms".into(),
+                );
             }
             if platforms.len() == all_platforms.len() {
                 platforms.clear();
@@ -521,7 +537,13 @@ impl MatrixView {
                     .collect();
                 // Sub-techniques: unscored sort as 0.
                 sub_cells.sort_by(|a, b| {
-                    sort_cmp(sorting, &a.name, &b.name, a.score.unwrap_or(0.0), b.score.unwrap_or(0.0))
+                    sort_cmp(
+                        sorting,
+                        &a.name,
+                        &b.name,
+                        a.score.unwrap_or(0.0),
+                        b.score.unwrap_or(0.0),
+                    )
                 });
                 // Parents: unscored sort below any score.
                 let key = if show_aggregate && parent.sub_count > 0 {
@@ -538,12 +560,12 @@ impl MatrixView {
             let technique_count = parents.len();
             let mut cells = Vec::new();
             for (p, subs, _) in parents {
-                uses_gradient |= p.color.is_none()
-                    && p.enabled
-                    && (p.aggregate.is_some() || p.score.is_some());
+                uses_gradient |=
+                    p.color.is_none() && p.enabled && (p.aggregate.is_some() || p.score.is_some());
                 cells.push(p);
                 for s in subs {
-                    uses_gradient |= s.expanded && s.color.is_none() && s.enabled && s.score.is_some();
+                    uses_gradient |=
+                        s.expanded && s.color.is_none() && s.enabled && s.score.is_some();
                     cells.push(s);
                 }
             }
@@ -564,7 +586,9 @@ impl MatrixView {
                 let id = catalogue
                     .by_attack_id(e.technique_id.trim())
                     .filter(|&id| catalogue.object(id).kind.is_technique());
-                let name = id.map(|i| catalogue.object(i).name.clone()).unwrap_or_default();
+                let name = id
+                    .map(|i| catalogue.object(i).name.clone())
+                    .unwrap_or_default();
                 let tactic = match e.tactic.as_deref().filter(|t| !t.trim().is_empty()) {
                     Some(t) => t.to_string(),
                     None => id
@@ -599,7 +623,7 @@ impl MatrixView {
             name: layer.name.clone(),
             description: layer.description.clone().unwrap_or_default(),
             domain: layer.domain.clone(),
-            domain_label: catalogue.domain().display_name().to_string(),
+            domain_label: format!("{} ATT&CK", catalogue.domain().display_name()),
             release: catalogue.release().to_string(),
             layer_attack_version: layer
                 .versions
@@ -648,8 +672,14 @@ impl MatrixView {
 fn sort_cmp(sorting: i64, a_name: &str, b_name: &str, a: f64, b: f64) -> Ordering {
     match sorting {
         1 => name_cmp(b_name, a_name),
-        2 => a.partial_cmp(&b).unwrap_or(Ordering::Equal).then_with(|| name_cmp(a_name, b_name)),
-        3 => b.partial_cmp(&a).unwrap_or(Ordering::Equal).then_with(|| name_cmp(a_name, b_name)),
+        2 => a
+            .partial_cmp(&b)
+            .unwrap_or(Ordering::Equal)
+            .then_with(|| name_cmp(a_name, b_name)),
+        3 => b
+            .partial_cmp(&a)
+            .unwrap_or(Ordering::Equal)
+            .then_with(|| name_cmp(a_name, b_name)),
         _ => name_cmp(a_name, b_name),
     }
 }

@@ -86,9 +86,16 @@ impl Cache {
         };
         std::fs::create_dir_all(&self.dir).map_err(|e| write_err(&self.dir, &e))?;
         let target = self.path_for(domain, release);
-        let mut tmp = tempfile::Builder::new()
-            .prefix(".navlayer-download-")
-            .suffix(".tmp")
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(".navlayer-download-").suffix(".tmp");
+        // A cached release is ordinary data: readable like any file the user creates (the
+        // umask applies), not private like a temporary file.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            builder.permissions(std::fs::Permissions::from_mode(0o644));
+        }
+        let mut tmp = builder
             .tempfile_in(&self.dir)
             .map_err(|e| write_err(&self.dir, &e))?;
         tmp.write_all(bytes)

@@ -127,7 +127,7 @@ impl Index {
                     })
                     .collect(),
             };
-            releases.sort_by(|a, b| b.release.cmp(&a.release));
+            releases.sort_by_key(|r| std::cmp::Reverse(r.release));
             let skipped = c
                 .versions
                 .iter()
@@ -161,7 +161,7 @@ impl Index {
             .filter(|c| c.domain == Some(domain))
             .flat_map(|c| &c.releases)
             .collect();
-        out.sort_by(|a, b| b.release.cmp(&a.release));
+        out.sort_by_key(|r| std::cmp::Reverse(r.release));
         out
     }
 

@@ -65,7 +65,7 @@ pub fn list_folder(dir: &Path) -> Result<Vec<LocalRelease>, SourceError> {
             })
         })
         .collect();
-    out.sort_by(|a, b| (a.domain, a.release).cmp(&(b.domain, b.release)));
+    out.sort_by_key(|r| (r.domain, r.release));
     Ok(out)
 }
 

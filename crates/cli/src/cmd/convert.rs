@@ -11,12 +11,14 @@ use navlayer_layer::write::{to_json, to_json_many, Style};
 use crate::context::Context;
 
 #[derive(Args, Debug)]
-#[command(after_help = "What the upgrade changed, and values that had to be dropped, are listed on stderr.
+#[command(
+    after_help = "What the upgrade changed, and values that had to be dropped, are listed on stderr.
 
 Examples:
   navlayer convert old-layer.json                      format 4.5 on stdout
   navlayer convert old-layer.json -o layer-4.5.json    to a file (never overwritten without --force)
-  navlayer convert layer.json --style compact -o layer.min.json --force")]
+  navlayer convert layer.json --style compact -o layer.min.json --force"
+)]
 pub struct ConvertArgs {
     /// The layer file (a layer, or a JSON array of layers).
     #[arg(value_name = "FILE")]
@@ -50,11 +52,10 @@ pub fn run(_ctx: &Context, args: ConvertArgs) -> anyhow::Result<ExitCode> {
     let options = ReadOptions {
         max_bytes: args.max_size.saturating_mul(1024 * 1024),
     };
-    let loaded = read_layer_file_with(&args.file, &options)
-        .map_err(|e| match e {
-            navlayer_layer::LayerError::Io { .. } => anyhow::Error::new(e),
-            other => crate::exit::check_failed(other.to_string()),
-        })?;
+    let loaded = read_layer_file_with(&args.file, &options).map_err(|e| match e {
+        navlayer_layer::LayerError::Io { .. } => anyhow::Error::new(e),
+        other => crate::exit::check_failed(other.to_string()),
+    })?;
     let style = match args.style {
         StyleArg::Pretty => Style::Pretty,
         StyleArg::Compact => Style::Compact,

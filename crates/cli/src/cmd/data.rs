@@ -253,6 +253,14 @@ fn list(ctx: &Context, format: InfoFormat) -> anyhow::Result<ExitCode> {
                             line.push_str(&piece);
                         }
                         writeln!(out, "{line}")?;
+                        if !c.skipped.is_empty() {
+                            writeln!(
+                                out,
+                                "{:20}(not X.Y, cannot be fetched: {})",
+                                "",
+                                c.skipped.join(", ")
+                            )?;
+                        }
                     }
                     writeln!(out, "  (* = in the cache; `navlayer data fetch --domain D --attack-version X.Y` downloads one)")?;
                 }

@@ -28,8 +28,8 @@ is none, the nearest one, and the report says so).
 
 Examples:
   navlayer --data ../shared/attack-data migrate old.json --to 18.1 -o new.json
-  navlayer migrate layers/*.json --to 18.1 --out-dir migrated/ --report md --report-file MIGRATION.md
-  navlayer migrate layer.json --from 16.1 --to 17.1 --report json      report only, no layer written
+  navlayer migrate layers/*.json --to 18.1 --out-dir migrated/ --report md --report-file M.md
+  navlayer migrate layer.json --from 16.1 --to 17.1 --report json    report only
   navlayer migrate layer.json --to 18.1 --keep-deprecated -o new.json --force"
 )]
 pub struct MigrateArgs {
@@ -169,6 +169,21 @@ pub fn run(ctx: &Context, args: MigrateArgs) -> anyhow::Result<ExitCode> {
             data.display()
         );
     };
+    for (flag, release) in [("--to", Some(args.to)), ("--from", args.from)] {
+        if let Some(r) = release {
+            if !available.iter().any(|(_, a)| *a == r) {
+                let found: Vec<String> = available
+                    .iter()
+                    .map(|(d, r)| format!("{}-{r}", d.short_name()))
+                    .collect();
+                bail!(
+                    "{flag} {r}: no release {r} in {} (found: {}; hint: `navlayer data fetch` downloads releases)",
+                    data.display(),
+                    if found.is_empty() { "nothing".to_string() } else { found.join(", ") }
+                );
+            }
+        }
+    }
     let mut catalogues = Catalogues {
         ctx,
         loaded: HashMap::new(),

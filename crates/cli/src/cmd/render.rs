@@ -53,7 +53,8 @@ pub enum ExpandArg {
 }
 
 #[derive(Args, Debug)]
-#[command(after_help = "The layer is drawn over the ATT&CK release it names (versions.attack) when the data has it, \
+#[command(
+    after_help = "The layer is drawn over the ATT&CK release it names (versions.attack) when the data has it, \
 else the newest release of its domain; --attack-version overrides.
 
 Examples:
@@ -63,7 +64,8 @@ Examples:
   navlayer render layer.json --format xlsx -o layer.xlsx
   navlayer render layer.json --format csv > entries.csv
   navlayer render layer.json --format md --no-header
-  navlayer --data ../shared/attack-data render M1038.json -f svg --theme dark --expand all -o m.svg")]
+  navlayer --data ../shared/attack-data render M1038.json -f svg --theme dark --expand all -o m.svg"
+)]
 pub struct RenderArgs {
     /// Layer file (format 1.x – 4.5; a file holding several layers needs --layer).
     file: PathBuf,
@@ -124,7 +126,11 @@ fn format_from_path(path: &std::path::Path) -> Option<RenderFormat> {
 
 /// The catalogue a layer is drawn over: `--attack-version`, else the layer's `versions.attack`
 /// when the data folder has that release (newest minor of the major), else the newest.
-fn catalogue_for_layer(ctx: &Context, domain: Domain, wanted: Option<&str>) -> anyhow::Result<Arc<Catalogue>> {
+fn catalogue_for_layer(
+    ctx: &Context,
+    domain: Domain,
+    wanted: Option<&str>,
+) -> anyhow::Result<Arc<Catalogue>> {
     let mut release = ctx.global.attack_version;
     if release.is_none() {
         if let (Some(a), Some(data)) = (wanted, ctx.global.data.as_ref().filter(|d| d.is_dir())) {
@@ -160,7 +166,12 @@ pub fn run(ctx: &Context, args: RenderArgs) -> anyhow::Result<ExitCode> {
     let mut layers = navlayer_layer::read_layer_file(&args.file)
         .with_context(|| format!("reading {}", args.file.display()))?;
     let index = match (layers.len(), args.layer) {
-        (0, _) => return Err(check_failed(format!("{} holds no layer", args.file.display()))),
+        (0, _) => {
+            return Err(check_failed(format!(
+                "{} holds no layer",
+                args.file.display()
+            )))
+        }
         (_, Some(i)) if i < layers.len() => i,
         (n, Some(i)) => {
             return Err(check_failed(format!(

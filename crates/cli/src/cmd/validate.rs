@@ -17,13 +17,15 @@ use crate::context::Context;
 use crate::exit;
 
 #[derive(Args, Debug)]
-#[command(after_help = "Exit status: 0 when no file has an error, 1 when one has (or cannot be parsed), 2 on usage or I/O errors.
+#[command(
+    after_help = "Exit status: 0 when no file has an error, 1 when one has (or cannot be parsed), 2 on usage or I/O errors.
 
 Examples:
   navlayer validate layer.json
   navlayer validate layers/*.json --format json > findings.json
   navlayer --data ../shared/attack-data validate layer.json      also check IDs, tactics, platforms
-  navlayer --data ../shared/attack-data --attack-version 16.1 validate old.json")]
+  navlayer --data ../shared/attack-data --attack-version 16.1 validate old.json"
+)]
 pub struct ValidateArgs {
     /// Layer files (a layer, or a JSON array of layers; any format 1.x – 4.5).
     #[arg(required = true, value_name = "FILE")]
@@ -109,7 +111,13 @@ fn catalogue_for_layer(
 struct FileReport {
     file: String,
     /// Per layer: name, original version, upgrades, findings.
-    layers: Vec<(String, Option<String>, Vec<String>, Vec<Finding>, Option<String>)>,
+    layers: Vec<(
+        String,
+        Option<String>,
+        Vec<String>,
+        Vec<Finding>,
+        Option<String>,
+    )>,
     /// Why the file could not be read.
     error: Option<(String, String)>,
 }
