@@ -76,6 +76,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         summary = counts(&findings);
     }
     times.sort_by(f64::total_cmp);
+    if std::env::var_os("BENCH_PHASES").is_some() {
+        let t = Instant::now();
+        let loaded = parse_layers(text.as_bytes(), "bench")?;
+        let parse = t.elapsed();
+        let t = Instant::now();
+        let _ = navlayer_layer::validate::validate_with_catalogue(&loaded[0].layer, &catalogue);
+        let check = t.elapsed();
+        let t = Instant::now();
+        let _: serde_json::Value = serde_json::from_str(&text)?;
+        let plain = t.elapsed();
+        eprintln!("phases: read {parse:?} (plain serde_json Value parse {plain:?}), catalogue checks {check:?}");
+    }
     println!(
         "read + validate {} entries ({} KB) against {} {}: median {:.2} ms, min {:.2} ms, max {:.2} ms over {runs} runs (findings: {} errors, {} warnings, {} infos)",
         layer.techniques.len(),

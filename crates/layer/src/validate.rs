@@ -627,11 +627,26 @@ pub fn validate_with_catalogue(layer: &Layer, catalogue: &Catalogue) -> Vec<Find
             .filter_map(|&t| catalogue.object(t).shortname.clone())
             .collect();
         for (tactic, entries) in unknown_tactics {
-            let more = if entries.len() > 1 {
+            let mut more = if entries.len() > 1 {
                 format!(" ({} entries)", entries.len())
             } else {
                 String::new()
             };
+            // PascalCase or spaced names: `CredentialAccess` → `credential-access`.
+            let mut kebab = String::new();
+            for (i, c) in tactic.trim().chars().enumerate() {
+                if c.is_ascii_uppercase() && i > 0 && !kebab.ends_with('-') {
+                    kebab.push('-');
+                }
+                kebab.push(if c == ' ' || c == '_' {
+                    '-'
+                } else {
+                    c.to_ascii_lowercase()
+                });
+            }
+            if known.contains(&kebab) {
+                more.push_str(&format!(" (write it as {kebab:?})"));
+            }
             out.push(Finding::error(
                 format!("/techniques/{}/tactic", entries[0]),
                 format!(

@@ -13,15 +13,42 @@
 //! per-tactic results, without needing the ATT&CK data to know each technique's tactics.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use navlayer_layer::{Layer, TechniqueEntry};
+
+/// A small, fast hasher for technique IDs (FxHash's multiply-rotate; IDs are short and the
+/// maps are private, so hash flooding is not a concern).
+#[derive(Default, Clone, Copy)]
+pub struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word))
+                .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.0 = (self.0.rotate_left(5) ^ u64::from(i)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type IdMap<K, V> = HashMap<K, V, BuildHasherDefault<IdHasher>>;
 
 /// A layer's entries indexed by technique ID.
 #[derive(Debug)]
 pub struct LayerIndex<'a> {
     layer: &'a Layer,
     /// Entry positions per technique ID, in file order.
-    by_technique: HashMap<&'a str, Vec<usize>>,
+    by_technique: IdMap<&'a str, Vec<usize>>,
     /// Technique IDs in first-seen file order.
     order: Vec<&'a str>,
 }
@@ -29,8 +56,8 @@ pub struct LayerIndex<'a> {
 impl<'a> LayerIndex<'a> {
     /// Indexes a layer.
     pub fn new(layer: &'a Layer) -> LayerIndex<'a> {
-        let mut by_technique: HashMap<&str, Vec<usize>> =
-            HashMap::with_capacity(layer.techniques.len());
+        let mut by_technique: IdMap<&str, Vec<usize>> =
+            IdMap::with_capacity_and_hasher(layer.techniques.len(), Default::default());
         let mut order = Vec::new();
         for (i, e) in layer.techniques.iter().enumerate() {
             let positions = by_technique.entry(e.technique_id.as_str()).or_default();
@@ -94,7 +121,7 @@ pub struct Slots<'a> {
 /// The techniques of several layers with their slots, in first-seen order (layers in order,
 /// entries in file order).
 pub fn slots<'a>(indexes: &[&LayerIndex<'a>]) -> Vec<Slots<'a>> {
-    let mut position: HashMap<&'a str, usize> = HashMap::new();
+    let mut position: IdMap<&'a str, usize> = IdMap::default();
     let mut out: Vec<Slots<'a>> = Vec::new();
     for index in indexes {
         for e in &index.layer.techniques {
