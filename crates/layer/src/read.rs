@@ -393,30 +393,19 @@ fn decode<'a>(
 // ---------------------------------------------------------------------------------------------
 // JSON with duplicate-key detection
 
-enum Seg {
-    Key(String),
-    Index(usize),
-}
-
+/// Duplicate keys found so far, as pointers relative to the value being parsed; each enclosing
+/// array or object prefixes its segment as the parse unwinds (free when there are none).
 #[derive(Default)]
 struct ParseCtx {
-    path: Vec<Seg>,
     duplicates: Vec<String>,
 }
 
 impl ParseCtx {
-    fn pointer_with(&self, last: &str) -> String {
-        let mut s = String::new();
-        for seg in &self.path {
-            s.push('/');
-            match seg {
-                Seg::Key(k) => s.push_str(&escape_pointer_segment(k)),
-                Seg::Index(i) => s.push_str(&i.to_string()),
-            }
+    fn prefix_since(&mut self, since: usize, segment: &str) {
+        for d in &mut self.duplicates[since..] {
+            d.insert_str(0, segment);
+            d.insert(0, '/');
         }
-        s.push('/');
-        s.push_str(&escape_pointer_segment(last));
-        s
     }
 }
 
@@ -468,9 +457,13 @@ impl<'de> Visitor<'de> for ValueSeed<'_> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
         loop {
-            self.ctx.borrow_mut().path.push(Seg::Index(out.len()));
+            let before = self.ctx.borrow().duplicates.len();
             let next = seq.next_element_seed(self)?;
-            self.ctx.borrow_mut().path.pop();
+            let mut ctx = self.ctx.borrow_mut();
+            if ctx.duplicates.len() > before {
+                ctx.prefix_since(before, &out.len().to_string());
+            }
+            drop(ctx);
             match next {
                 Some(v) => out.push(v),
                 None => break,
@@ -481,13 +474,14 @@ impl<'de> Visitor<'de> for ValueSeed<'_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         let mut out = Map::new();
         while let Some(key) = map.next_key::<String>()? {
-            self.ctx.borrow_mut().path.push(Seg::Key(key.clone()));
+            let before = self.ctx.borrow().duplicates.len();
             let value = map.next_value_seed(self)?;
             let mut ctx = self.ctx.borrow_mut();
-            ctx.path.pop();
+            if ctx.duplicates.len() > before {
+                ctx.prefix_since(before, &escape_pointer_segment(&key));
+            }
             if out.contains_key(&key) {
-                let p = ctx.pointer_with(&key);
-                ctx.duplicates.push(p);
+                ctx.duplicates.push(format!("/{}", escape_pointer_segment(&key)));
             }
             drop(ctx);
             out.insert(key, value);
