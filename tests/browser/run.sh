@@ -2,7 +2,7 @@
 # Browser test of navlayer's HTML output: renders a real layer and a hostile layer with the release
 # binary, then drives Debian's headless Chromium with playwright-core (tests/browser/html.test.mjs).
 # Needs: chromium (apt-get install -y chromium), node + npm, NAVLAYER_SHARED (the shared test data).
-# Usage: tests/browser/run.sh            (from anywhere; builds the binary if needed)
+# Usage: tests/browser/run.sh            (from anywhere; builds the release binary unless NAVLAYER_BIN is set)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -12,8 +12,12 @@ target="${CARGO_TARGET_DIR:-$root/target}"
 chromium="${CHROMIUM:-/usr/bin/chromium}"
 [ -x "$chromium" ] || { echo "chromium not found at $chromium (apt-get install -y chromium)"; exit 2; }
 [ -d "$shared/attack-data" ] || { echo "NAVLAYER_SHARED ($shared) has no attack-data/"; exit 2; }
-(cd "$root" && cargo build --release -q -p navlayer)
-bin="$target/release/navlayer"
+# NAVLAYER_BIN: an already built binary (skips the release build).
+bin="${NAVLAYER_BIN:-}"
+if [ -z "$bin" ]; then
+  (cd "$root" && cargo build --release -q -p navlayer)
+  bin="$target/release/navlayer"
+fi
 if [ ! -d "$here/node_modules/playwright-core" ]; then
   (cd "$here" && npm install --no-audit --no-fund --silent)
 fi

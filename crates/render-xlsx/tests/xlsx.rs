@@ -3,7 +3,7 @@
 #[path = "../../render/tests/common/mod.rs"]
 mod common;
 
-use calamine::{Data, Reader, Xlsx};
+use calamine::{Data, DataType as _, Reader, Xlsx};
 use navlayer_render::RenderOptions;
 
 fn open(bytes: Vec<u8>) -> Xlsx<std::io::Cursor<Vec<u8>>> {

@@ -107,10 +107,24 @@ pub fn markdown_cell(text: &str) -> String {
             c => out.push(c),
         }
     }
-    // Autolinks: `javascript:` must not become a link in GFM's extended autolinks either; a
-    // zero-width break after the colon of any scheme-like prefix prevents that.
-    out.replace("javascript:", "javascript&#58;")
-        .replace("JavaScript:", "JavaScript&#58;")
+    // `javascript:` (any case) must not become a link, even through GFM's extended autolinks:
+    // its colon is written as an entity.
+    neutralise_javascript(&out)
+}
+
+fn neutralise_javascript(text: &str) -> String {
+    const SCHEME: &str = "javascript:";
+    let lower = text.to_ascii_lowercase();
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for (at, _) in lower.match_indices(SCHEME) {
+        let colon = at + SCHEME.len() - 1;
+        out.push_str(&text[last..colon]);
+        out.push_str("&#58;");
+        last = colon + 1;
+    }
+    out.push_str(&text[last..]);
+    out
 }
 
 #[cfg(test)]
@@ -153,6 +167,7 @@ mod tests {
     fn markdown_cells_stay_in_their_cell() {
         assert_eq!(markdown_cell("a|b\nc"), "a\\|b<br>c");
         assert_eq!(markdown_cell("<img src=x>"), "&lt;img src=x&gt;");
+        assert_eq!(markdown_cell(" JaVaScRiPt:x"), " JaVaScRiPt&#58;x");
         assert_eq!(
             markdown_cell("[x](javascript:alert(1))"),
             "\\[x\\]\\(javascript&#58;alert\\(1\\)\\)"

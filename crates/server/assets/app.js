@@ -224,6 +224,8 @@
       let subs = null;
       for (const c of col.cells) {
         if (c.sub) {
+          // The view lists every sub-technique; those of collapsed parents are not drawn.
+          if (!c.expanded) continue;
           if (!subs) { subs = el("div", { class: "subs" }); column.append(subs); }
           subs.append(techniqueCell(c));
         } else {
