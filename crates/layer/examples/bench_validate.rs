@@ -55,6 +55,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         } else {
             String::new()
         });
+        if std::env::var_os("BENCH_LEAN").is_some() {
+            // A lean layer: ID, tactic, score and colour only (as most generated layers are).
+            layer.techniques.push(t);
+            continue;
+        }
         t.comment = Some(format!("entry {i}"));
         t.enabled = Some(i % 7 != 0);
         t.metadata = Some(vec![MetadataItem {

@@ -46,7 +46,15 @@ pub fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<ExitCode> {
             .context("no user data folder on this system: pass --db PATH")?,
     };
     let mut config = navlayer_server::Config::new(db.clone());
-    config.data = ctx.global.data.clone();
+    config.data = match &ctx.global.data {
+        Some(data) => Some(data.clone()),
+        None => {
+            // Serve the cache folder; on first use, fetch the selected domain's release into it
+            // (or fail with --offline), as every other command does.
+            ctx.bundle_path(ctx.global.domain, ctx.global.attack_version)?;
+            Some(ctx.cache()?.dir().to_path_buf())
+        }
+    };
     config.token = args.token;
     config.limits = navlayer_server::Limits {
         body_bytes: args.max_body,
