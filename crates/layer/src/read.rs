@@ -22,7 +22,7 @@ use serde::de::{DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
 
 use crate::error::LayerError;
-use crate::model::Layer;
+use crate::model::{Layer, LinkItem, MetadataItem, TechniqueEntry};
 use crate::validate::{self, escape_pointer_segment, Finding};
 
 /// Default size limit: 64 MiB (real layers are rarely above a few MB).
@@ -600,6 +600,14 @@ impl Norm {
     /// it. `base` is the pointer of `map`.
     fn field(&mut self, map: &mut Map<String, Value>, key: &str, base: &str, want: Want) {
         let Some(v) = map.get_mut(key) else { return };
+        // The common case (the value has the wanted type) builds no message text.
+        match (want, &*v) {
+            (Want::Str, Value::String(_))
+            | (Want::Bool, Value::Bool(_))
+            | (Want::Num, Value::Number(_)) => return,
+            (Want::Int, Value::Number(n)) if n.is_i64() => return,
+            _ => {}
+        }
         let rel = format!("{base}/{}", escape_pointer_segment(key));
         let shown = short(v);
         let keep = match (want, &*v) {
@@ -926,6 +934,96 @@ fn version_text(v: &Value) -> Option<String> {
     }
 }
 
+/// Converts a normalised technique entry (every known property has its model type, as
+/// [`Norm::field`] and [`Norm::items`] leave it) to the typed model; unknown properties go to
+/// `extra` in the map's order, as serde's `flatten` would put them.
+fn technique_entry(m: Map<String, Value>) -> Result<TechniqueEntry, String> {
+    let mut e = TechniqueEntry::default();
+    let mut has_id = false;
+    for (k, v) in m {
+        match (k.as_str(), v) {
+            ("techniqueID", Value::String(s)) => {
+                e.technique_id = s;
+                has_id = true;
+            }
+            ("tactic", Value::String(s)) => e.tactic = Some(s),
+            ("comment", Value::String(s)) => e.comment = Some(s),
+            ("color", Value::String(s)) => e.color = Some(s),
+            ("enabled", Value::Bool(b)) => e.enabled = Some(b),
+            ("showSubtechniques", Value::Bool(b)) => e.show_subtechniques = Some(b),
+            ("score", Value::Number(num)) => e.score = num.as_f64(),
+            ("metadata", Value::Array(items)) => {
+                let mut out = Vec::with_capacity(items.len());
+                for item in items {
+                    out.push(metadata_item(item)?);
+                }
+                e.metadata = Some(out);
+            }
+            ("links", Value::Array(items)) => {
+                let mut out = Vec::with_capacity(items.len());
+                for item in items {
+                    out.push(link_item(item)?);
+                }
+                e.links = Some(out);
+            }
+            (known, v) if TECHNIQUE_KEYS.contains(&known) => {
+                return Err(format!("technique property {known} is {}", short(&v)));
+            }
+            (_, v) => {
+                e.extra.insert(k, v);
+            }
+        }
+    }
+    if !has_id {
+        return Err("missing field `techniqueID`".into());
+    }
+    Ok(e)
+}
+
+/// A normalised metadata item (see [`technique_entry`]).
+fn metadata_item(v: Value) -> Result<MetadataItem, String> {
+    let Value::Object(m) = v else {
+        return Err(format!("a metadata item is {}", short(&v)));
+    };
+    let mut item = MetadataItem::default();
+    for (k, v) in m {
+        match (k.as_str(), v) {
+            ("name", Value::String(s)) => item.name = Some(s),
+            ("value", Value::String(s)) => item.value = Some(s),
+            ("divider", Value::Bool(b)) => item.divider = Some(b),
+            (known @ ("name" | "value" | "divider"), v) => {
+                return Err(format!("metadata property {known} is {}", short(&v)));
+            }
+            (_, v) => {
+                item.extra.insert(k, v);
+            }
+        }
+    }
+    Ok(item)
+}
+
+/// A normalised link item (see [`technique_entry`]).
+fn link_item(v: Value) -> Result<LinkItem, String> {
+    let Value::Object(m) = v else {
+        return Err(format!("a link item is {}", short(&v)));
+    };
+    let mut item = LinkItem::default();
+    for (k, v) in m {
+        match (k.as_str(), v) {
+            ("label", Value::String(s)) => item.label = Some(s),
+            ("url", Value::String(s)) => item.url = Some(s),
+            ("divider", Value::Bool(b)) => item.divider = Some(b),
+            (known @ ("label" | "url" | "divider"), v) => {
+                return Err(format!("link property {known} is {}", short(&v)));
+            }
+            (_, v) => {
+                item.extra.insert(k, v);
+            }
+        }
+    }
+    Ok(item)
+}
+
 fn load_one(
     mut map: Map<String, Value>,
     prefix: String,
@@ -1184,10 +1282,13 @@ fn load_one(
     // --- techniques --------------------------------------------------------------------------
     let mut origin = Vec::new();
     let mut unknown_technique_keys: Vec<(usize, String)> = Vec::new();
+    // Entries are converted to the typed model as they are normalised (not through serde's
+    // `flatten`, which buffers every entry); `None` when the layer has no techniques array.
+    let mut typed_techniques: Option<Vec<TechniqueEntry>> = None;
     if let Some(list) = n.array(&mut map, "techniques", "") {
         let list = std::mem::take(list);
         origin.reserve(list.len());
-        let mut kept = Vec::with_capacity(list.len());
+        let mut kept: Vec<TechniqueEntry> = Vec::with_capacity(list.len());
         let mut empty_entries = Vec::new();
         for (i, v) in list.into_iter().enumerate() {
             let b = format!("/techniques/{i}");
@@ -1242,13 +1343,21 @@ fn load_one(
             n.field(&mut m, "score", &b, Want::Num);
             n.items(&mut m, "metadata", &b, &["name", "value"]);
             n.items(&mut m, "links", &b, &["label", "url"]);
-            for k in m.keys() {
-                if !TECHNIQUE_KEYS.contains(&k.as_str()) {
-                    unknown_technique_keys.push((i, k.clone()));
+            let entry = match technique_entry(m) {
+                Ok(e) => e,
+                Err(message) => {
+                    return Err(LayerError::NotALayer {
+                        input: source.to_string(),
+                        pointer: n.prefix.clone(),
+                        message: format!("the layer cannot be read: {message}"),
+                    })
                 }
+            };
+            for k in entry.extra.keys() {
+                unknown_technique_keys.push((i, k.clone()));
             }
             origin.push(i);
-            kept.push(Value::Object(m));
+            kept.push(entry);
         }
         if !empty_entries.is_empty() {
             let first = empty_entries[0];
@@ -1262,7 +1371,8 @@ fn load_one(
                 },
             );
         }
-        map.insert("techniques".into(), Value::Array(kept));
+        map.insert("techniques".into(), Value::Array(Vec::new()));
+        typed_techniques = Some(kept);
     }
 
     // --- unknown properties ------------------------------------------------------------------
@@ -1307,7 +1417,12 @@ fn load_one(
 
     // --- typed model -------------------------------------------------------------------------
     let layer: Layer = match serde_json::from_value(Value::Object(map)) {
-        Ok(l) => l,
+        Ok(mut l) => {
+            if let Some(t) = typed_techniques {
+                l.techniques = t;
+            }
+            l
+        }
         Err(e) => {
             return Err(LayerError::NotALayer {
                 input: source.to_string(),

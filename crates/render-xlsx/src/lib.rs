@@ -138,8 +138,7 @@ fn matrix_sheet(
             clip(&format!("{} ({})", col.name, col.technique_count)),
             &header,
         )?;
-        let mut row: u32 = 1;
-        for c in col.cells.iter().filter(|c| !c.is_sub || c.expanded) {
+        for (row, c) in (1u32..).zip(col.cells.iter().filter(|c| !c.is_sub || c.expanded)) {
             let style = cell_style(c);
             let format = formats.entry(style).or_insert_with(|| make_format(style));
             let mut text = match (view.show_id, view.show_name) {
@@ -159,7 +158,6 @@ fn matrix_sheet(
                     .set_height(160);
                 ws.insert_note(row, ci, &n)?;
             }
-            row += 1;
         }
     }
     ws.set_freeze_panes(1, 0)?;
