@@ -562,6 +562,80 @@ fn json_error(e: &serde_json::Error, text: &str, source: &str) -> LayerError {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Small objects (technique entries)
+
+/// The map operations normalisation needs, on serde_json's [`Map`] (an `IndexMap`: file order,
+/// `remove` is a swap-remove) and on [`SmallMap`], which behaves identically.
+trait ObjMap {
+    fn get(&self, key: &str) -> Option<&Value>;
+    fn get_mut(&mut self, key: &str) -> Option<&mut Value>;
+    fn remove(&mut self, key: &str) -> Option<Value>;
+    fn insert(&mut self, key: String, value: Value) -> Option<Value>;
+    fn contains_key(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+}
+
+impl ObjMap for Map<String, Value> {
+    fn get(&self, key: &str) -> Option<&Value> {
+        Map::get(self, key)
+    }
+    fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
+        Map::get_mut(self, key)
+    }
+    fn remove(&mut self, key: &str) -> Option<Value> {
+        Map::remove(self, key)
+    }
+    fn insert(&mut self, key: String, value: Value) -> Option<Value> {
+        Map::insert(self, key, value)
+    }
+}
+
+/// A JSON object as a list of properties in file order, for the many small objects of the
+/// `techniques` array: cheaper to build than a [`Map`] and with the same semantics (a repeated
+/// key keeps its first position and takes the last value; `remove` moves the last property into
+/// the removed one's place).
+#[derive(Default)]
+struct SmallMap(Vec<(String, Value)>);
+
+impl SmallMap {
+    fn position(&self, key: &str) -> Option<usize> {
+        self.0.iter().position(|(k, _)| k == key)
+    }
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl ObjMap for SmallMap {
+    fn get(&self, key: &str) -> Option<&Value> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+    fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
+        self.0.iter_mut().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+    fn remove(&mut self, key: &str) -> Option<Value> {
+        let i = self.position(key)?;
+        Some(self.0.swap_remove(i).1)
+    }
+    fn insert(&mut self, key: String, value: Value) -> Option<Value> {
+        match self.position(&key) {
+            Some(i) => Some(std::mem::replace(&mut self.0[i].1, value)),
+            None => {
+                self.0.push((key, value));
+                None
+            }
+        }
+    }
+}
+
+/// An item of a layer's `techniques` array as parsed: objects as [`SmallMap`]s.
+enum RawItem {
+    Object(SmallMap),
+    Other(Value),
+}
+
+// ---------------------------------------------------------------------------------------------
 // Normalisation and upgrade of one layer object
 
 struct Norm {
@@ -598,7 +672,7 @@ impl Norm {
 
     /// Makes `map[key]` hold the wanted type, coercing when the meaning is clear, else removing
     /// it. `base` is the pointer of `map`.
-    fn field(&mut self, map: &mut Map<String, Value>, key: &str, base: &str, want: Want) {
+    fn field(&mut self, map: &mut impl ObjMap, key: &str, base: &str, want: Want) {
         let Some(v) = map.get_mut(key) else { return };
         // The common case (the value has the wanted type) builds no message text.
         match (want, &*v) {
@@ -785,7 +859,7 @@ impl Norm {
     /// Makes `map[key]` an array, removing it otherwise; returns it.
     fn array<'m>(
         &mut self,
-        map: &'m mut Map<String, Value>,
+        map: &'m mut impl ObjMap,
         key: &str,
         base: &str,
     ) -> Option<&'m mut Vec<Value>> {
@@ -842,7 +916,7 @@ impl Norm {
     }
 
     /// Metadata or links: an array of objects whose properties are normalised.
-    fn items(&mut self, map: &mut Map<String, Value>, key: &str, base: &str, fields: &[&str]) {
+    fn items(&mut self, map: &mut impl ObjMap, key: &str, base: &str, fields: &[&str]) {
         let Some(items) = self.array(map, key, base) else {
             return;
         };
@@ -1416,7 +1490,7 @@ fn load_one(
     }
 
     // --- typed model -------------------------------------------------------------------------
-    let layer: Layer = match serde_json::from_value(Value::Object(map)) {
+    let layer: Layer = match serde_json::from_value::<Layer>(Value::Object(map)) {
         Ok(mut l) => {
             if let Some(t) = typed_techniques {
                 l.techniques = t;
