@@ -13,8 +13,10 @@
 //! Hostile input is bounded: a size limit ([`ReadOptions::max_bytes`]), serde_json's nesting limit
 //! (128 levels), no panics.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::fmt;
+use std::fmt::Write as _;
 use std::io::Read;
 use std::path::Path;
 
@@ -81,6 +83,28 @@ impl LoadedLayer {
         format!("{}{model_pointer}", self.pointer_prefix)
     }
 
+    /// True when [`LoadedLayer::file_pointer`] gives the pointer back unchanged.
+    fn maps_unchanged(&self, model_pointer: &str) -> bool {
+        if !self.pointer_prefix.is_empty() {
+            return false;
+        }
+        let Some(rest) = model_pointer.strip_prefix("/techniques/") else {
+            return true;
+        };
+        let idx = rest.find('/').map_or(rest, |n| &rest[..n]);
+        // Only a canonical index is written back as it was ("07" or "+7" would become "7").
+        let canonical = !idx.is_empty()
+            && idx.bytes().all(|b| b.is_ascii_digit())
+            && (idx.len() == 1 || !idx.starts_with('0'));
+        if !canonical {
+            return idx.parse::<usize>().is_err();
+        }
+        match idx.parse::<usize>() {
+            Ok(i) => self.technique_origin.get(i).is_none_or(|&o| o == i),
+            Err(_) => true,
+        }
+    }
+
     /// Every finding without data plus, when a catalogue is given, the checks against it; all
     /// with pointers into the file.
     pub fn validate(&self, catalogue: Option<&navlayer_attack::Catalogue>) -> Vec<Finding> {
@@ -89,9 +113,13 @@ impl LoadedLayer {
             out.extend(
                 validate::validate_with_catalogue(&self.layer, c)
                     .into_iter()
-                    .map(|f| Finding {
-                        pointer: self.file_pointer(&f.pointer),
-                        ..f
+                    .map(|f| {
+                        let pointer = if self.maps_unchanged(&f.pointer) {
+                            f.pointer
+                        } else {
+                            self.file_pointer(&f.pointer)
+                        };
+                        Finding { pointer, ..f }
                     }),
             );
         }
@@ -157,15 +185,22 @@ pub fn parse_layers_with(
         });
     }
     let (text, encoding_note) = decode(bytes, source)?;
-    let (value, duplicates) = parse_json(&text, source)?;
+    let (value, duplicates, mut techniques) = parse_json(&text, source)?;
+    let mut techniques_of = |index: Option<usize>| {
+        techniques
+            .iter()
+            .position(|(i, _)| *i == index)
+            .map(|n| techniques.swap_remove(n).1)
+    };
     let mut file_findings: Vec<Finding> = Vec::new();
     if let Some(note) = encoding_note {
         file_findings.push(Finding::info("", note));
     }
-    let items: Vec<(String, Map<String, Value>)> = match value {
+    type Item = (String, Map<String, Value>, Option<Vec<RawItem>>);
+    let items: Vec<Item> = match value {
         Value::Object(map) => {
             check_is_layer(&map, "", source)?;
-            vec![(String::new(), map)]
+            vec![(String::new(), map, techniques_of(None))]
         }
         Value::Array(list) => {
             if list.is_empty() {
@@ -181,7 +216,7 @@ pub fn parse_layers_with(
                 match v {
                     Value::Object(map) => {
                         check_is_layer(&map, &p, source)?;
-                        out.push((p, map));
+                        out.push((p, map, techniques_of(Some(i))));
                     }
                     other => {
                         return Err(LayerError::NotALayer {
@@ -209,8 +244,8 @@ pub fn parse_layers_with(
         }
     };
     let mut out = Vec::with_capacity(items.len());
-    for (prefix, map) in items {
-        let mut loaded = load_one(map, prefix, source)?;
+    for (prefix, map, techniques) in items {
+        let mut loaded = load_one(map, techniques, prefix, source)?;
         let mut pre: Vec<Finding> = file_findings.clone();
         for d in &duplicates {
             let mine = if loaded.pointer_prefix.is_empty() {
@@ -398,6 +433,10 @@ fn decode<'a>(
 #[derive(Default)]
 struct ParseCtx {
     duplicates: Vec<String>,
+    /// The `techniques` arrays of the layer objects, parsed straight into [`RawItem`]s (the
+    /// layer object holds an empty array in their place): the layer's index in a top-level
+    /// array (`None` for a top-level object) and its items.
+    techniques: Vec<(Option<usize>, Vec<RawItem>)>,
 }
 
 impl ParseCtx {
@@ -412,6 +451,15 @@ impl ParseCtx {
 #[derive(Clone, Copy)]
 struct ValueSeed<'a> {
     ctx: &'a RefCell<ParseCtx>,
+    /// `Some` when this value, if an object, is a layer: `Some(None)` for the top-level value,
+    /// `Some(Some(i))` for item `i` of a top-level array.
+    layer: Option<Option<usize>>,
+}
+
+impl<'a> ValueSeed<'a> {
+    fn inner(ctx: &'a RefCell<ParseCtx>) -> Self {
+        ValueSeed { ctx, layer: None }
+    }
 }
 
 impl<'de> DeserializeSeed<'de> for ValueSeed<'_> {
@@ -427,28 +475,28 @@ impl<'de> Visitor<'de> for ValueSeed<'_> {
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a JSON value")
     }
-    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Value, E> {
         Ok(Value::Bool(v))
     }
-    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Value, E> {
         Ok(Value::Number(v.into()))
     }
-    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Value, E> {
         Ok(Value::Number(v.into()))
     }
-    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Value, E> {
         Ok(Number::from_f64(v).map_or(Value::Null, Value::Number))
     }
-    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Value, E> {
         Ok(Value::String(v.to_string()))
     }
-    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Value, E> {
         Ok(Value::String(v))
     }
-    fn visit_unit<E>(self) -> Result<Value, E> {
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Value, E> {
         Ok(Value::Null)
     }
-    fn visit_none<E>(self) -> Result<Value, E> {
+    fn visit_none<E: serde::de::Error>(self) -> Result<Value, E> {
         Ok(Value::Null)
     }
     fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
@@ -458,7 +506,11 @@ impl<'de> Visitor<'de> for ValueSeed<'_> {
         let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
         loop {
             let before = self.ctx.borrow().duplicates.len();
-            let next = seq.next_element_seed(self)?;
+            let child = ValueSeed {
+                ctx: self.ctx,
+                layer: (self.layer == Some(None)).then_some(Some(out.len())),
+            };
+            let next = seq.next_element_seed(child)?;
             let mut ctx = self.ctx.borrow_mut();
             if ctx.duplicates.len() > before {
                 ctx.prefix_since(before, &out.len().to_string());
@@ -473,24 +525,240 @@ impl<'de> Visitor<'de> for ValueSeed<'_> {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         let mut out = Map::new();
+        let mut typed: Option<Vec<RawItem>> = None;
         while let Some(key) = map.next_key::<String>()? {
             let before = self.ctx.borrow().duplicates.len();
-            let value = map.next_value_seed(self)?;
+            let value = if self.layer.is_some() && key == "techniques" {
+                match map.next_value_seed(TechniquesSeed { ctx: self.ctx })? {
+                    Techniques::Items(items) => {
+                        typed = Some(items);
+                        Value::Array(Vec::new())
+                    }
+                    Techniques::Value(v) => {
+                        typed = None;
+                        v
+                    }
+                }
+            } else {
+                map.next_value_seed(ValueSeed::inner(self.ctx))?
+            };
             let mut ctx = self.ctx.borrow_mut();
             if ctx.duplicates.len() > before {
                 ctx.prefix_since(before, &escape_pointer_segment(&key));
             }
             if out.contains_key(&key) {
-                ctx.duplicates.push(format!("/{}", escape_pointer_segment(&key)));
+                ctx.duplicates
+                    .push(format!("/{}", escape_pointer_segment(&key)));
             }
             drop(ctx);
             out.insert(key, value);
+        }
+        if let (Some(index), Some(items)) = (self.layer, typed) {
+            self.ctx.borrow_mut().techniques.push((index, items));
         }
         Ok(Value::Object(out))
     }
 }
 
-fn parse_json(text: &str, source: &str) -> Result<(Value, Vec<String>), LayerError> {
+/// A layer's `techniques` value: an array parsed into [`RawItem`]s, or any other value.
+enum Techniques {
+    Items(Vec<RawItem>),
+    Value(Value),
+}
+
+#[derive(Clone, Copy)]
+struct TechniquesSeed<'a> {
+    ctx: &'a RefCell<ParseCtx>,
+}
+
+impl<'de> DeserializeSeed<'de> for TechniquesSeed<'_> {
+    type Value = Techniques;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Techniques, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for TechniquesSeed<'_> {
+    type Value = Techniques;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Techniques, E> {
+        ValueSeed::inner(self.ctx)
+            .visit_bool(v)
+            .map(Techniques::Value)
+    }
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Techniques, E> {
+        ValueSeed::inner(self.ctx)
+            .visit_i64(v)
+            .map(Techniques::Value)
+    }
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Techniques, E> {
+        ValueSeed::inner(self.ctx)
+            .visit_u64(v)
+            .map(Techniques::Value)
+    }
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Techniques, E> {
+        ValueSeed::inner(self.ctx)
+            .visit_f64(v)
+            .map(Techniques::Value)
+    }
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Techniques, E> {
+        ValueSeed::inner(self.ctx)
+            .visit_str(v)
+            .map(Techniques::Value)
+    }
+    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Techniques, E> {
+        ValueSeed::inner(self.ctx)
+            .visit_string(v)
+            .map(Techniques::Value)
+    }
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Techniques, E> {
+        ValueSeed::inner(self.ctx)
+            .visit_unit()
+            .map(Techniques::Value)
+    }
+    fn visit_none<E: serde::de::Error>(self) -> Result<Techniques, E> {
+        ValueSeed::inner(self.ctx)
+            .visit_none()
+            .map(Techniques::Value)
+    }
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Techniques, D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Techniques, A::Error> {
+        ValueSeed::inner(self.ctx)
+            .visit_map(map)
+            .map(Techniques::Value)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Techniques, A::Error> {
+        let mut out = Vec::new();
+        loop {
+            let before = self.ctx.borrow().duplicates.len();
+            let next = seq.next_element_seed(EntrySeed { ctx: self.ctx })?;
+            let mut ctx = self.ctx.borrow_mut();
+            if ctx.duplicates.len() > before {
+                ctx.prefix_since(before, &out.len().to_string());
+            }
+            drop(ctx);
+            match next {
+                Some(v) => out.push(v),
+                None => break,
+            }
+        }
+        Ok(Techniques::Items(out))
+    }
+}
+
+/// One item of a layer's `techniques` array.
+#[derive(Clone, Copy)]
+struct EntrySeed<'a> {
+    ctx: &'a RefCell<ParseCtx>,
+}
+
+impl<'de> DeserializeSeed<'de> for EntrySeed<'_> {
+    type Value = RawItem;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<RawItem, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for EntrySeed<'_> {
+    type Value = RawItem;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<RawItem, E> {
+        ValueSeed::inner(self.ctx).visit_bool(v).map(RawItem::Other)
+    }
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<RawItem, E> {
+        ValueSeed::inner(self.ctx).visit_i64(v).map(RawItem::Other)
+    }
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<RawItem, E> {
+        ValueSeed::inner(self.ctx).visit_u64(v).map(RawItem::Other)
+    }
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<RawItem, E> {
+        ValueSeed::inner(self.ctx).visit_f64(v).map(RawItem::Other)
+    }
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<RawItem, E> {
+        ValueSeed::inner(self.ctx).visit_str(v).map(RawItem::Other)
+    }
+    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<RawItem, E> {
+        ValueSeed::inner(self.ctx)
+            .visit_string(v)
+            .map(RawItem::Other)
+    }
+    fn visit_unit<E: serde::de::Error>(self) -> Result<RawItem, E> {
+        ValueSeed::inner(self.ctx).visit_unit().map(RawItem::Other)
+    }
+    fn visit_none<E: serde::de::Error>(self) -> Result<RawItem, E> {
+        ValueSeed::inner(self.ctx).visit_none().map(RawItem::Other)
+    }
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<RawItem, D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<RawItem, A::Error> {
+        ValueSeed::inner(self.ctx)
+            .visit_seq(seq)
+            .map(RawItem::Other)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawItem, A::Error> {
+        let mut out = SmallMap(Vec::with_capacity(8));
+        while let Some(key) = map.next_key_seed(KeySeed)? {
+            let before = self.ctx.borrow().duplicates.len();
+            let value = map.next_value_seed(ValueSeed::inner(self.ctx))?;
+            let mut ctx = self.ctx.borrow_mut();
+            if ctx.duplicates.len() > before {
+                ctx.prefix_since(before, &escape_pointer_segment(&key));
+            }
+            if out.contains_key(&key) {
+                ctx.duplicates
+                    .push(format!("/{}", escape_pointer_segment(&key)));
+            }
+            drop(ctx);
+            out.insert_key(key, value);
+        }
+        Ok(RawItem::Object(out))
+    }
+}
+
+/// A property name of a technique entry: the known names are not allocated.
+struct KeySeed;
+
+impl<'de> DeserializeSeed<'de> for KeySeed {
+    type Value = Cow<'static, str>;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed {
+    type Value = Cow<'static, str>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a property name")
+    }
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(match TECHNIQUE_KEYS.iter().find(|k| **k == v) {
+            Some(k) => Cow::Borrowed(k),
+            None => Cow::Owned(v.to_string()),
+        })
+    }
+    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Self::Value, E> {
+        Ok(match TECHNIQUE_KEYS.iter().find(|k| **k == v) {
+            Some(k) => Cow::Borrowed(k),
+            None => Cow::Owned(v),
+        })
+    }
+}
+
+/// A parsed file: the JSON value, the duplicate keys, and the layers' `techniques` arrays
+/// (see [`ParseCtx::techniques`]).
+type Parsed = (Value, Vec<String>, Vec<(Option<usize>, Vec<RawItem>)>);
+
+fn parse_json(text: &str, source: &str) -> Result<Parsed, LayerError> {
     if text.trim().is_empty() {
         let (line, column) = line_col_of_prefix(text);
         return Err(LayerError::Json {
@@ -505,11 +773,17 @@ fn parse_json(text: &str, source: &str) -> Result<(Value, Vec<String>), LayerErr
     }
     let ctx = RefCell::new(ParseCtx::default());
     let mut de = serde_json::Deserializer::from_str(text);
-    let result = ValueSeed { ctx: &ctx }
-        .deserialize(&mut de)
-        .and_then(|v| de.end().map(|_| v));
+    let result = ValueSeed {
+        ctx: &ctx,
+        layer: Some(None),
+    }
+    .deserialize(&mut de)
+    .and_then(|v| de.end().map(|_| v));
     match result {
-        Ok(v) => Ok((v, ctx.into_inner().duplicates)),
+        Ok(v) => {
+            let ctx = ctx.into_inner();
+            Ok((v, ctx.duplicates, ctx.techniques))
+        }
         Err(e) => Err(json_error(&e, text, source)),
     }
 }
@@ -596,11 +870,20 @@ impl ObjMap for Map<String, Value> {
 /// key keeps its first position and takes the last value; `remove` moves the last property into
 /// the removed one's place).
 #[derive(Default)]
-struct SmallMap(Vec<(String, Value)>);
+struct SmallMap(Vec<(Cow<'static, str>, Value)>);
 
 impl SmallMap {
     fn position(&self, key: &str) -> Option<usize> {
         self.0.iter().position(|(k, _)| k == key)
+    }
+    fn insert_key(&mut self, key: Cow<'static, str>, value: Value) -> Option<Value> {
+        match self.position(&key) {
+            Some(i) => Some(std::mem::replace(&mut self.0[i].1, value)),
+            None => {
+                self.0.push((key, value));
+                None
+            }
+        }
     }
     fn is_empty(&self) -> bool {
         self.0.is_empty()
@@ -619,13 +902,7 @@ impl ObjMap for SmallMap {
         Some(self.0.swap_remove(i).1)
     }
     fn insert(&mut self, key: String, value: Value) -> Option<Value> {
-        match self.position(&key) {
-            Some(i) => Some(std::mem::replace(&mut self.0[i].1, value)),
-            None => {
-                self.0.push((key, value));
-                None
-            }
-        }
+        self.insert_key(Cow::Owned(key), value)
     }
 }
 
@@ -923,10 +1200,12 @@ impl Norm {
         let mut list = std::mem::take(items);
         let mut dropped = Vec::new();
         let mut kept = Vec::with_capacity(list.len());
+        let mut b = String::new();
         for (i, v) in list.drain(..).enumerate() {
             match v {
                 Value::Object(mut m) => {
-                    let b = format!("{base}/{key}/{i}");
+                    b.clear();
+                    let _ = write!(b, "{base}/{key}/{i}");
                     for f in fields {
                         self.field(&mut m, f, &b, Want::Str);
                     }
@@ -1011,11 +1290,11 @@ fn version_text(v: &Value) -> Option<String> {
 /// Converts a normalised technique entry (every known property has its model type, as
 /// [`Norm::field`] and [`Norm::items`] leave it) to the typed model; unknown properties go to
 /// `extra` in the map's order, as serde's `flatten` would put them.
-fn technique_entry(m: Map<String, Value>) -> Result<TechniqueEntry, String> {
+fn technique_entry(m: SmallMap) -> Result<TechniqueEntry, String> {
     let mut e = TechniqueEntry::default();
     let mut has_id = false;
-    for (k, v) in m {
-        match (k.as_str(), v) {
+    for (k, v) in m.0 {
+        match (k.as_ref(), v) {
             ("techniqueID", Value::String(s)) => {
                 e.technique_id = s;
                 has_id = true;
@@ -1044,7 +1323,7 @@ fn technique_entry(m: Map<String, Value>) -> Result<TechniqueEntry, String> {
                 return Err(format!("technique property {known} is {}", short(&v)));
             }
             (_, v) => {
-                e.extra.insert(k, v);
+                e.extra.insert(k.into_owned(), v);
             }
         }
     }
@@ -1098,8 +1377,11 @@ fn link_item(v: Value) -> Result<LinkItem, String> {
     Ok(item)
 }
 
+/// Normalises and upgrades one layer object; `techniques` holds its `techniques` array when the
+/// parse read it apart (the object then holds an empty array in its place).
 fn load_one(
     mut map: Map<String, Value>,
+    techniques: Option<Vec<RawItem>>,
     prefix: String,
     source: &str,
 ) -> Result<LoadedLayer, LayerError> {
@@ -1360,15 +1642,28 @@ fn load_one(
     // `flatten`, which buffers every entry); `None` when the layer has no techniques array.
     let mut typed_techniques: Option<Vec<TechniqueEntry>> = None;
     if let Some(list) = n.array(&mut map, "techniques", "") {
-        let list = std::mem::take(list);
+        let list: Vec<RawItem> = match techniques {
+            Some(items) => items,
+            None => std::mem::take(list)
+                .into_iter()
+                .map(|v| match v {
+                    Value::Object(m) => RawItem::Object(SmallMap(
+                        m.into_iter().map(|(k, v)| (Cow::Owned(k), v)).collect(),
+                    )),
+                    other => RawItem::Other(other),
+                })
+                .collect(),
+        };
         origin.reserve(list.len());
         let mut kept: Vec<TechniqueEntry> = Vec::with_capacity(list.len());
         let mut empty_entries = Vec::new();
+        let mut b = String::new();
         for (i, v) in list.into_iter().enumerate() {
-            let b = format!("/techniques/{i}");
+            b.clear();
+            let _ = write!(b, "/techniques/{i}");
             let mut m = match v {
-                Value::Object(m) => m,
-                other => {
+                RawItem::Object(m) => m,
+                RawItem::Other(other) => {
                     n.error(
                         &b,
                         format!(

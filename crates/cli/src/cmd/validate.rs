@@ -108,16 +108,19 @@ fn catalogue_for_layer(
     Ok(Some(c))
 }
 
+/// One layer's result: name, original version, upgrades, findings, release checked against.
+type LayerResult = (
+    String,
+    Option<String>,
+    Vec<String>,
+    Vec<Finding>,
+    Option<String>,
+);
+
 struct FileReport {
     file: String,
-    /// Per layer: name, original version, upgrades, findings.
-    layers: Vec<(
-        String,
-        Option<String>,
-        Vec<String>,
-        Vec<Finding>,
-        Option<String>,
-    )>,
+    /// Per layer: name, original version, upgrades, findings, release checked against.
+    layers: Vec<LayerResult>,
     /// Why the file could not be read.
     error: Option<(String, String)>,
 }
@@ -140,7 +143,7 @@ pub fn run(ctx: &Context, args: ValidateArgs) -> anyhow::Result<ExitCode> {
                     let catalogue = catalogue_for_layer(ctx, &mut cache, l, &mut notes)?;
                     let mut findings = l.validate(catalogue.as_deref());
                     findings.extend(notes);
-                    findings.sort_by(|a, b| a.severity.cmp(&b.severity));
+                    findings.sort_by_key(|f| f.severity);
                     failed |= has_errors(&findings);
                     let checked = catalogue.map(|c| format!("{} {}", c.domain(), c.release()));
                     out.push((
