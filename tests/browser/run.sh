@@ -19,7 +19,7 @@ if [ -z "$bin" ]; then
   bin="$target/release/navlayer"
 fi
 if [ ! -d "$here/node_modules/playwright-core" ]; then
-  (cd "$here" && npm install --no-audit --no-fund --silent)
+  (cd "$here" && npm ci --no-audit --no-fund --silent)
 fi
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
