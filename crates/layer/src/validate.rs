@@ -406,7 +406,6 @@ pub fn check_layer(layer: &Layer) -> Vec<Finding> {
         HashMap::with_capacity(layer.techniques.len());
     let mut malformed = 0usize;
     for (i, t) in layer.techniques.iter().enumerate() {
-        let p = format!("/techniques/{i}");
         let id = t.technique_id.as_str();
         if !is_technique_id(id) {
             if domain.is_some() {
@@ -421,7 +420,7 @@ pub fn check_layer(layer: &Layer) -> Vec<Finding> {
                     String::new()
                 };
                 out.push(Finding::error(
-                    format!("{p}/techniqueID"),
+                    format!("/techniques/{i}/techniqueID"),
                     format!("malformed technique ID {id:?}: expected T#### or T####.###{hint}"),
                 ));
             } else {
@@ -435,7 +434,7 @@ pub fn check_layer(layer: &Layer) -> Vec<Finding> {
                     .any(|b| !(b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'));
             if odd && domain.is_some() {
                 out.push(Finding::warning(
-                    format!("{p}/tactic"),
+                    format!("/techniques/{i}/tactic"),
                     format!("tactic {tactic:?} is not a tactic short name such as \"command-and-control\""),
                 ));
             }
@@ -443,7 +442,7 @@ pub fn check_layer(layer: &Layer) -> Vec<Finding> {
         let key = (id, t.tactic.as_deref());
         if let Some(first) = seen.get(&key) {
             out.push(Finding::warning(
-                p.clone(),
+                format!("/techniques/{i}"),
                 format!(
                     "duplicate entry for {id}{}: same as /techniques/{first}; the Navigator keeps only the last one",
                     t.tactic
@@ -456,15 +455,15 @@ pub fn check_layer(layer: &Layer) -> Vec<Finding> {
             seen.insert(key, i);
         }
         if let Some(c) = &t.color {
-            if !c.is_empty() {
-                check_colour(&mut out, format!("{p}/color"), "colour", c);
+            if !c.is_empty() && colour_kind(c) != ColourKind::Hex {
+                check_colour(&mut out, format!("/techniques/{i}/color"), "colour", c);
             }
         }
         if let Some(m) = &t.metadata {
-            check_metadata(&mut out, &format!("{p}/metadata"), m);
+            check_metadata(&mut out, &format!("/techniques/{i}/metadata"), m);
         }
         if let Some(l) = &t.links {
-            check_links(&mut out, &format!("{p}/links"), l);
+            check_links(&mut out, &format!("/techniques/{i}/links"), l);
         }
     }
     if malformed > 0 {
@@ -537,7 +536,6 @@ pub fn validate_with_catalogue(layer: &Layer, catalogue: &Catalogue) -> Vec<Find
     let mut suggestions_left = 10usize;
     let mut unknown_tactics: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, t) in layer.techniques.iter().enumerate() {
-        let p = format!("/techniques/{i}");
         let id = t.technique_id.as_str();
         if !is_technique_id(id) {
             continue; // already reported by check_layer
@@ -555,7 +553,7 @@ pub fn validate_with_catalogue(layer: &Layer, catalogue: &Catalogue) -> Vec<Find
                 String::new()
             };
             out.push(Finding::error(
-                format!("{p}/techniqueID"),
+                format!("/techniques/{i}/techniqueID"),
                 format!("{id} is not a technique in {data}{hint}"),
             ));
             continue;
@@ -563,7 +561,7 @@ pub fn validate_with_catalogue(layer: &Layer, catalogue: &Catalogue) -> Vec<Find
         let o = catalogue.object(oid);
         if !o.kind.is_technique() {
             out.push(Finding::error(
-                format!("{p}/techniqueID"),
+                format!("/techniques/{i}/techniqueID"),
                 format!("{id} is a {} in {data}, not a technique", o.kind.label()),
             ));
             continue;
@@ -578,12 +576,15 @@ pub fn validate_with_catalogue(layer: &Layer, catalogue: &Catalogue) -> Vec<Find
                 ),
                 None => format!("{id} ({}) is revoked in {data}", o.name),
             };
-            out.push(Finding::warning(format!("{p}/techniqueID"), msg));
+            out.push(Finding::warning(
+                format!("/techniques/{i}/techniqueID"),
+                msg,
+            ));
             continue;
         }
         if o.deprecated {
             out.push(Finding::warning(
-                format!("{p}/techniqueID"),
+                format!("/techniques/{i}/techniqueID"),
                 format!(
                     "{id} ({}) is deprecated in {data}; the Navigator does not show it",
                     o.name
@@ -598,12 +599,12 @@ pub fn validate_with_catalogue(layer: &Layer, catalogue: &Catalogue) -> Vec<Find
                         let short = catalogue.object(tid).shortname.as_deref().unwrap_or(tactic);
                         if o.tactics.iter().any(|x| x == short) {
                             out.push(Finding::warning(
-                                format!("{p}/tactic"),
+                                format!("/techniques/{i}/tactic"),
                                 format!("tactic {tactic:?} should be written as its short name {short:?}"),
                             ));
                         } else {
                             out.push(Finding::error(
-                                format!("{p}/tactic"),
+                                format!("/techniques/{i}/tactic"),
                                 format!(
                                     "{id} ({}) is not in tactic {short} in {data}; its tactics: {}",
                                     o.name,
