@@ -162,6 +162,27 @@ pub(crate) struct DecodedBundle {
     pub entries: Vec<Decoded>,
 }
 
+impl DecodedBundle {
+    /// Keeps the decoded entries; the spec version is the bundle's, else the first object's
+    /// that carries one.
+    fn new(entries: Vec<(Decoded, Option<String>)>, bundle_spec_version: Option<String>) -> Self {
+        let mut first_object_spec = None;
+        let entries = entries
+            .into_iter()
+            .map(|(entry, spec)| {
+                if first_object_spec.is_none() {
+                    first_object_spec = spec;
+                }
+                entry
+            })
+            .collect();
+        DecodedBundle {
+            spec_version: bundle_spec_version.or(first_object_spec),
+            entries,
+        }
+    }
+}
+
 /// Reads a file into memory, decompressing gzip (by magic bytes) and stripping a UTF-8 BOM.
 pub(crate) fn read_bytes(path: &Path) -> Result<Vec<u8>, AttackError> {
     let io = |cause| AttackError::Io {
@@ -237,20 +258,7 @@ fn decode_bundle_with(path: &Path, buf: &[u8], fast: bool) -> Result<DecodedBund
             // serde path gives the exact error, with line and column for a syntax error.
             return decode_bundle_with(path, buf, false);
         };
-        let mut first_object_spec = None;
-        let entries = entries
-            .into_iter()
-            .map(|(entry, spec)| {
-                if first_object_spec.is_none() {
-                    first_object_spec = spec;
-                }
-                entry
-            })
-            .collect();
-        return Ok(DecodedBundle {
-            spec_version: spec_version.or(first_object_spec),
-            entries,
-        });
+        return Ok(DecodedBundle::new(entries, spec_version));
     }
     let bundle: RawBundle = serde_json::from_slice(buf).map_err(|e| AttackError::json(path, &e))?;
     check_bundle_type(path, bundle.kind.as_ref().map(|k| k.0.as_ref()))?;
@@ -317,20 +325,7 @@ fn decode_entries(
             })
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let mut first_object_spec = None;
-    let entries = entries
-        .into_iter()
-        .map(|(entry, spec)| {
-            if first_object_spec.is_none() {
-                first_object_spec = spec;
-            }
-            entry
-        })
-        .collect();
-    Ok(DecodedBundle {
-        spec_version: bundle_spec_version.or(first_object_spec),
-        entries,
-    })
+    Ok(DecodedBundle::new(entries, bundle_spec_version))
 }
 
 /// The fast path: a light scanner for the top level of a bundle, and a speculative parallel
