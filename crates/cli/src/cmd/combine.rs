@@ -15,6 +15,30 @@ use crate::context::Context;
 use crate::exit::check_failed;
 
 /// Reads layer files (a file holding an array of layers gives several), in order.
+/// Reads a file that must hold exactly one layer, and loads the catalogue of the layer's domain
+/// (the release given with `--attack-version`, else the newest). `command` names the caller in
+/// the error message.
+pub fn read_one_layer_with_catalogue(
+    ctx: &Context,
+    file: &Path,
+    command: &str,
+) -> anyhow::Result<(Layer, std::sync::Arc<navlayer_attack::Catalogue>)> {
+    let mut layers = read_layers(&[file.to_path_buf()])?;
+    if layers.len() != 1 {
+        return Err(check_failed(format!(
+            "{} holds {} layers: {command} works on a file holding one layer",
+            file.display(),
+            layers.len()
+        )));
+    }
+    let Some((_, layer)) = layers.pop() else {
+        return Err(check_failed("no layer"));
+    };
+    let domain = navlayer_attack::Domain::parse_lenient(&layer.domain).unwrap_or(ctx.global.domain);
+    let catalogue = ctx.catalogue_for(domain, ctx.global.attack_version)?;
+    Ok((layer, catalogue))
+}
+
 pub fn read_layers(files: &[PathBuf]) -> anyhow::Result<Vec<(String, Layer)>> {
     let mut out = Vec::new();
     for file in files {

@@ -7,9 +7,8 @@ use clap::Args;
 use navlayer_layer::write::{to_json, Style};
 use navlayer_ops::filter::filter_platforms;
 
-use crate::cmd::combine::{ops_error, read_layers};
+use crate::cmd::combine::{ops_error, read_one_layer_with_catalogue};
 use crate::context::Context;
-use crate::exit::check_failed;
 
 #[derive(Args, Debug)]
 #[command(
@@ -38,19 +37,7 @@ pub struct FilterArgs {
 }
 
 pub fn run(ctx: &Context, args: FilterArgs) -> anyhow::Result<ExitCode> {
-    let mut layers = read_layers(std::slice::from_ref(&args.file))?;
-    if layers.len() != 1 {
-        return Err(check_failed(format!(
-            "{} holds {} layers: filter works on a file holding one layer",
-            args.file.display(),
-            layers.len()
-        )));
-    }
-    let Some((_, layer)) = layers.pop() else {
-        return Err(check_failed("no layer"));
-    };
-    let domain = navlayer_attack::Domain::parse_lenient(&layer.domain).unwrap_or(ctx.global.domain);
-    let catalogue = ctx.catalogue_for(domain, ctx.global.attack_version)?;
+    let (layer, catalogue) = read_one_layer_with_catalogue(ctx, &args.file, "filter")?;
     let report = filter_platforms(&layer, &catalogue, &args.platforms).map_err(ops_error)?;
     if !report.unknown.is_empty() {
         eprintln!(

@@ -6,9 +6,8 @@ use std::process::ExitCode;
 use clap::Args;
 use navlayer_ops::stats::{stats, Stats};
 
-use crate::cmd::combine::read_layers;
+use crate::cmd::combine::read_one_layer_with_catalogue;
 use crate::context::Context;
-use crate::exit::check_failed;
 use crate::output::{render_table, TableFormat};
 
 #[derive(Args, Debug)]
@@ -40,19 +39,7 @@ pub struct StatsArgs {
 }
 
 pub fn run(ctx: &Context, args: StatsArgs) -> anyhow::Result<ExitCode> {
-    let mut layers = read_layers(std::slice::from_ref(&args.file))?;
-    if layers.len() != 1 {
-        return Err(check_failed(format!(
-            "{} holds {} layers: stats works on a file holding one layer",
-            args.file.display(),
-            layers.len()
-        )));
-    }
-    let Some((_, layer)) = layers.pop() else {
-        return Err(check_failed("no layer"));
-    };
-    let domain = navlayer_attack::Domain::parse_lenient(&layer.domain).unwrap_or(ctx.global.domain);
-    let catalogue = ctx.catalogue_for(domain, ctx.global.attack_version)?;
+    let (layer, catalogue) = read_one_layer_with_catalogue(ctx, &args.file, "stats")?;
     let s: Stats = stats(&layer, &catalogue);
     if !s.not_in_release.is_empty() {
         eprintln!(
