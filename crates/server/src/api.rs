@@ -801,22 +801,7 @@ async fn object(
     let oid = cat
         .by_attack_id(&id)
         .or_else(|| cat.by_stix_id(&id))
-        .ok_or_else(|| {
-            let hint = cat.suggest(&id, 3);
-            ApiError::not_found(
-                format!(
-                    "{id} is not in {} {}{}",
-                    cat.domain(),
-                    cat.release(),
-                    if hint.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" (did you mean {}?)", hint.join(", "))
-                    }
-                ),
-                "path:id",
-            )
-        })?;
+        .ok_or_else(|| crate::error::unknown_id(&cat, &id, "path:id"))?;
     let o = cat.object(oid);
     Ok(Json(json!({
         "id": o.display_id(), "stixId": o.stix_id, "name": o.name, "type": o.kind.label(),

@@ -126,3 +126,21 @@ impl IntoResponse for ApiError {
         resp
     }
 }
+
+/// 404 for an ATT&CK ID the catalogue does not hold, with the closest IDs as a hint.
+pub(crate) fn unknown_id(cat: &navlayer_attack::Catalogue, id: &str, pointer: &str) -> ApiError {
+    let hint = cat.suggest(id, 3);
+    ApiError::not_found(
+        format!(
+            "{id} is not in {} {}{}",
+            cat.domain(),
+            cat.release(),
+            if hint.is_empty() {
+                String::new()
+            } else {
+                format!(" (did you mean {}?)", hint.join(", "))
+            }
+        ),
+        pointer,
+    )
+}

@@ -110,22 +110,9 @@ pub async fn generate(State(state): St, bytes: Bytes) -> Result<Response, ApiErr
     let release = parse_release(req.release.as_deref().unwrap_or("latest"))?;
     let cat = state.catalogues.get(domain, release).await?;
     let id = req.id.trim().to_string();
-    let oid = cat.by_attack_id(&id).ok_or_else(|| {
-        let hint = cat.suggest(&id, 3);
-        ApiError::not_found(
-            format!(
-                "{id} is not in {} {}{}",
-                cat.domain(),
-                cat.release(),
-                if hint.is_empty() {
-                    String::new()
-                } else {
-                    format!(" (did you mean {}?)", hint.join(", "))
-                }
-            ),
-            "/id",
-        )
-    })?;
+    let oid = cat
+        .by_attack_id(&id)
+        .ok_or_else(|| crate::error::unknown_id(&cat, &id, "/id"))?;
     let c = cat.clone();
     let generated = tokio::task::spawn_blocking(move || {
         navlayer_generate::Generator::new(&c, navlayer_generate::GenerateOptions::default())
