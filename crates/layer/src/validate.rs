@@ -826,11 +826,19 @@ mod tests {
             url: Some(url.into()),
             ..Default::default()
         };
-        for bad in ["java\tscript:alert(1)", "\u{1}javascript:x", "vbscript:x", "data:x", "file:///etc/passwd"] {
+        for bad in [
+            "java\tscript:alert(1)",
+            "\u{1}javascript:x",
+            "vbscript:x",
+            "data:x",
+            "file:///etc/passwd",
+        ] {
             let mut out = Vec::new();
             check_links(&mut out, "/links", &[link(bad)]);
             assert!(
-                out.len() == 1 && out[0].severity == Severity::Error && out[0].pointer == "/links/0/url",
+                out.len() == 1
+                    && out[0].severity == Severity::Error
+                    && out[0].pointer == "/links/0/url",
                 "{bad:?}: {out:?}"
             );
         }

@@ -242,7 +242,14 @@ fn a_filter_of_100000_platforms_is_read_and_validated_in_linear_time() {
     let layers = within(10, "100,000 platforms", || {
         parse_layers(text.as_bytes(), "h.json").expect("reads")
     });
-    let kept = layers[0].layer.filters.as_ref().unwrap().platforms.as_ref().unwrap();
+    let kept = layers[0]
+        .layer
+        .filters
+        .as_ref()
+        .unwrap()
+        .platforms
+        .as_ref()
+        .unwrap();
     // Duplicates (after renaming old names) are dropped, the order kept.
     assert_eq!(kept.len(), 100_001);
     assert_eq!(kept.last().map(String::as_str), Some("Windows"));
@@ -280,7 +287,10 @@ fn twenty_thousand_layers_with_duplicate_keys_are_read_in_linear_time() {
     assert_eq!(of(1), ["/1/name", "/1/techniques/0/score"]);
     assert!(of(0).iter().any(|p| p == "/0/name"));
     assert!(
-        layers[0].findings.iter().any(|f| f.message == "39000 more duplicate keys (only the first 1000 are listed)"),
+        layers[0]
+            .findings
+            .iter()
+            .any(|f| f.message == "39000 more duplicate keys (only the first 1000 are listed)"),
         "{:?}",
         of(0)
     );

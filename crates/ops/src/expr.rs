@@ -692,7 +692,11 @@ impl Parser<'_> {
             self.enter()?;
             let exponent = self.unary();
             self.leave(1);
-            return Ok(Node::Binary(BinOp::Pow, Box::new(node), Box::new(exponent?)));
+            return Ok(Node::Binary(
+                BinOp::Pow,
+                Box::new(node),
+                Box::new(exponent?),
+            ));
         }
         Ok(node)
     }
@@ -1451,10 +1455,16 @@ mod tests {
         // Just under the cap: a flat chain is one node, evaluated in a loop.
         let flat = vec!["a"; 4_999].join(" + ");
         on_small_stack(move || {
-            assert_eq!(Expr::parse(&flat).unwrap().evaluate_number(&[1.0]), Ok(4999.0));
+            assert_eq!(
+                Expr::parse(&flat).unwrap().evaluate_number(&[1.0]),
+                Ok(4999.0)
+            );
         });
         let product = vec!["a"; 4_999].join(" * ");
-        assert_eq!(Expr::parse(&product).unwrap().evaluate_number(&[1.0]), Ok(1.0));
+        assert_eq!(
+            Expr::parse(&product).unwrap().evaluate_number(&[1.0]),
+            Ok(1.0)
+        );
     }
 
     #[test]
@@ -1463,7 +1473,10 @@ mod tests {
         let text = format!("a{}", " + 1%".repeat(3_000));
         let e = Expr::parse(&text).unwrap();
         let got = e.evaluate_number(&[100.0]).unwrap();
-        assert!((got - 100.0 * 1.01f64.powi(3_000)).abs() <= got.abs() * 1e-9, "{got}");
+        assert!(
+            (got - 100.0 * 1.01f64.powi(3_000)).abs() <= got.abs() * 1e-9,
+            "{got}"
+        );
         // Same meaning as math.js for the short forms.
         assert!((ev("a + 10% - 50%", &[10.0]) - 5.5).abs() < 1e-12);
         assert!((ev("a - 10% + 1", &[10.0]) - 10.0).abs() < 1e-12);
