@@ -131,8 +131,8 @@ async fn generate(state: St, deadline: Deadline, bytes: Bytes) -> Result<Respons
 #[derive(Deserialize)]
 #[serde(untagged)]
 enum LayerRefs {
-    Named(std::collections::BTreeMap<String, LayerKey>),
-    Ordered(Vec<LayerKey>),
+    Named(std::collections::BTreeMap<String, String>),
+    Ordered(Vec<String>),
 }
 
 #[derive(Deserialize)]
@@ -152,7 +152,7 @@ struct CombineRequest {
 /// (`a`, `b`, … in order).
 async fn combine(state: St, deadline: Deadline, bytes: Bytes) -> Result<Response, ApiError> {
     let req: CombineRequest = body(&bytes)?;
-    let keys: Vec<LayerKey> = match req.layers {
+    let keys: Vec<String> = match req.layers {
         LayerRefs::Ordered(v) => v,
         LayerRefs::Named(map) => {
             let mut out = Vec::new();
@@ -179,6 +179,13 @@ async fn combine(state: St, deadline: Deadline, bytes: Bytes) -> Result<Response
     // refused here, not after loading it 300 times.
     navlayer_ops::combine::check_layer_count(keys.len())
         .map_err(|e| ApiError::unprocessable(e.to_string(), "/layers"))?;
+    let keys: Vec<LayerKey> = keys
+        .iter()
+        .enumerate()
+        .map(|(i, k)| {
+            LayerKey::parse(k).map_err(|e| ApiError::bad_request(e.message, format!("/layers/{i}")))
+        })
+        .collect::<Result<_, _>>()?;
     let expression = req.expression;
     let expr = blocking(&state, deadline, move || {
         navlayer_ops::Expr::parse(&expression)
