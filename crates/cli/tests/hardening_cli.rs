@@ -65,7 +65,11 @@ fn expressions_that_aborted_the_cli_are_errors_with_exit_1() {
         assert_eq!(code(&out), 1, "{}", stderr(&out));
         let e = stderr(&out);
         assert!(e.contains("nests deeper") || e.contains("tokens"), "{e}");
-        assert!(e.len() < 2_000, "an excerpt, not the whole expression: {} bytes", e.len());
+        assert!(
+            e.len() < 2_000,
+            "an excerpt, not the whole expression: {} bytes",
+            e.len()
+        );
     }
     // `x + p%` used to copy the tree per term: 24 terms ran out of memory.
     let expression = format!("a{}", " + 1%".repeat(24));
@@ -80,7 +84,9 @@ fn expressions_that_aborted_the_cli_are_errors_with_exit_1() {
 
 #[test]
 fn combine_refuses_more_than_26_layers_before_reading_them() {
-    let names: Vec<String> = (0..300).map(|i| format!("/nonexistent/l{i}.json")).collect();
+    let names: Vec<String> = (0..300)
+        .map(|i| format!("/nonexistent/l{i}.json"))
+        .collect();
     let mut args = vec!["combine", "--expr", "a"];
     args.extend(names.iter().map(String::as_str));
     let out = navlayer(&args);
@@ -99,7 +105,11 @@ fn force_never_turns_a_fifo_device_or_symlink_into_a_regular_file() {
 
     // A FIFO: written through, still a FIFO.
     let fifo = dir.path().join("pipe");
-    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    assert!(Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
     let reader = {
         let fifo = fifo.clone();
         std::thread::spawn(move || std::fs::read(&fifo).unwrap())
@@ -107,8 +117,14 @@ fn force_never_turns_a_fifo_device_or_symlink_into_a_regular_file() {
     let out = navlayer(&["convert", &input, "-o", fifo.to_str().unwrap(), "--force"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let got = reader.join().unwrap();
-    assert!(serde_json::from_slice::<Value>(&got).is_ok(), "the reader got the layer");
-    assert!(std::fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
+    assert!(
+        serde_json::from_slice::<Value>(&got).is_ok(),
+        "the reader got the layer"
+    );
+    assert!(std::fs::symlink_metadata(&fifo)
+        .unwrap()
+        .file_type()
+        .is_fifo());
 
     // A character device (made here, so /dev is never at risk): written through, kept.
     let dev = dir.path().join("null");
@@ -120,12 +136,18 @@ fn force_never_turns_a_fifo_device_or_symlink_into_a_regular_file() {
     if made {
         let out = navlayer(&["convert", &input, "-o", dev.to_str().unwrap(), "--force"]);
         assert_eq!(code(&out), 0, "{}", stderr(&out));
-        assert!(std::fs::symlink_metadata(&dev).unwrap().file_type().is_char_device());
+        assert!(std::fs::symlink_metadata(&dev)
+            .unwrap()
+            .file_type()
+            .is_char_device());
     } else {
         // Not root: /dev/null itself cannot be replaced, so writing to it is safe to test.
         let out = navlayer(&["convert", &input, "-o", "/dev/null", "--force"]);
         assert_eq!(code(&out), 0, "{}", stderr(&out));
-        assert!(std::fs::metadata("/dev/null").unwrap().file_type().is_char_device());
+        assert!(std::fs::metadata("/dev/null")
+            .unwrap()
+            .file_type()
+            .is_char_device());
     }
 
     // A symlink: followed, the link kept, its target replaced atomically.
@@ -137,7 +159,10 @@ fn force_never_turns_a_fifo_device_or_symlink_into_a_regular_file() {
     assert_eq!(code(&out), 2, "refused without --force");
     let out = navlayer(&["convert", &input, "-o", link.to_str().unwrap(), "--force"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
-    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
     assert!(std::fs::read_to_string(&target).unwrap().contains("\"In\""));
 
     // A folder: refused, --force or not.
@@ -165,7 +190,12 @@ fn the_data_loader_caps_the_file_and_the_decompressed_size() {
     std::fs::write(&bomb, gz.finish().unwrap()).unwrap();
     let layer = write(dir.path(), "l.json", &small_layer("L"));
     let out = Command::new(env!("CARGO_BIN_EXE_navlayer"))
-        .args(["--data", bomb.to_str().unwrap(), "--max-data-bytes", "16777216"])
+        .args([
+            "--data",
+            bomb.to_str().unwrap(),
+            "--max-data-bytes",
+            "16777216",
+        ])
         .args(["stats", &layer])
         .output()
         .unwrap();
@@ -212,7 +242,12 @@ fn validate_flags_disguised_script_links() {
         l["techniques"][0]["links"] = json!([{"label": "click", "url": url}]);
         let f = write(dir.path(), "l.json", &l);
         let out = navlayer(&["validate", &f]);
-        assert_eq!(code(&out), 1, "{url:?}: {}", String::from_utf8_lossy(&out.stdout));
+        assert_eq!(
+            code(&out),
+            1,
+            "{url:?}: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
         let text = String::from_utf8_lossy(&out.stdout);
         assert!(text.contains("/techniques/0/links/0/url"), "{text}");
     }
@@ -223,7 +258,9 @@ fn validate_flags_disguised_script_links() {
 fn has_control_bytes(bytes: &[u8]) -> bool {
     // ESC, BEL, CR and the UTF-8 encodings of the C1 controls (0xC2 0x80-0x9F).
     bytes.iter().any(|b| matches!(b, 0x1b | 0x07 | 0x0d))
-        || bytes.windows(2).any(|w| w[0] == 0xc2 && (0x80..=0x9f).contains(&w[1]))
+        || bytes
+            .windows(2)
+            .any(|w| w[0] == 0xc2 && (0x80..=0x9f).contains(&w[1]))
 }
 
 #[test]
@@ -247,15 +284,19 @@ fn text_outputs_escape_terminal_control_characters() {
         vec!["validate", &f, "--format", "json"],
         vec!["diff", &f, &other],
         vec!["diff", &f, &other, "--format", "json"],
-        vec!["filter", &f, "--platform", "Windows", "-o", "/dev/null", "--force"],
+        vec![
+            "filter",
+            &f,
+            "--platform",
+            "Windows",
+            "-o",
+            "/dev/null",
+            "--force",
+        ],
     ];
     for args in runs {
         let out = navlayer(&args);
-        assert!(
-            matches!(code(&out), 0..=1),
-            "{args:?}: {}",
-            stderr(&out)
-        );
+        assert!(matches!(code(&out), 0..=1), "{args:?}: {}", stderr(&out));
         assert!(
             !has_control_bytes(&out.stdout),
             "{args:?} printed raw control characters: {:?}",
@@ -271,4 +312,3 @@ fn text_outputs_escape_terminal_control_characters() {
     let out = navlayer(&["stats", &f]);
     assert!(stderr(&out).contains("\\u{1b}"), "{}", stderr(&out));
 }
-

@@ -41,8 +41,10 @@ impl Stats {
 
 fn layer(name: &str, marker: &str, entries: usize) -> Value {
     let techniques: Vec<Value> = (0..entries)
-        .map(|i| json!({"techniqueID": format!("T{}", 1001 + i % 600), "tactic": "execution",
-                        "score": i % 100, "comment": format!("{marker} {i}")}))
+        .map(|i| {
+            json!({"techniqueID": format!("T{}", 1001 + i % 600), "tactic": "execution",
+                        "score": i % 100, "comment": format!("{marker} {i}")})
+        })
         .collect();
     json!({
         "name": name, "domain": "enterprise-attack", "description": marker,
@@ -84,29 +86,37 @@ fn soak() {
             addr,
             "POST",
             &format!("/api/layers?key=read{i}"),
-            layer(&format!("Read {i}"), "seed", 300).to_string().as_bytes(),
+            layer(&format!("Read {i}"), "seed", 300)
+                .to_string()
+                .as_bytes(),
             &[JSON],
         );
         assert_eq!(r.status, 201, "{}", String::from_utf8_lossy(&r.body));
     }
     let mut threads = Vec::new();
-    let spawn = |threads: &mut Vec<std::thread::JoinHandle<Vec<(String, String, i64)>>>,
-                 f: Box<dyn Fn(u64, &Mutex<Stats>) -> Option<(String, String, i64)> + Send>| {
-        let stats = stats.clone();
-        let stop = stop.clone();
-        threads.push(std::thread::spawn(move || {
-            let mut acked = Vec::new();
-            let mut n = 0;
-            while !stop.load(Ordering::Relaxed) && Instant::now() < until {
-                if let Some(a) = f(n, &stats) {
-                    acked.push(a);
+    let spawn =
+        |threads: &mut Vec<std::thread::JoinHandle<Vec<(String, String, i64)>>>,
+         f: Box<dyn Fn(u64, &Mutex<Stats>) -> Option<(String, String, i64)> + Send>| {
+            let stats = stats.clone();
+            let stop = stop.clone();
+            threads.push(std::thread::spawn(move || {
+                let mut acked = Vec::new();
+                let mut n = 0;
+                while !stop.load(Ordering::Relaxed) && Instant::now() < until {
+                    if let Some(a) = f(n, &stats) {
+                        acked.push(a);
+                    }
+                    n += 1;
                 }
-                n += 1;
-            }
-            acked
-        }));
-    };
-    let timed = move |stats: &Mutex<Stats>, kind: &'static str, method: &str, path: &str, body: &[u8], headers: &[(&str, &str)]| {
+                acked
+            }));
+        };
+    let timed = move |stats: &Mutex<Stats>,
+                      kind: &'static str,
+                      method: &str,
+                      path: &str,
+                      body: &[u8],
+                      headers: &[(&str, &str)]| {
         let t = Instant::now();
         let r = request(addr, method, path, body, headers);
         let ms = t.elapsed().as_secs_f64() * 1000.0;
@@ -141,13 +151,27 @@ fn soak() {
                 let marker = format!("writer {w} write {n}");
                 let body = layer(&key, &marker, 50).to_string();
                 if n % 20 == 0 {
-                    let r = timed(s, "write", "POST", &format!("/api/layers?key={key}"), body.as_bytes(), &[JSON]);
+                    let r = timed(
+                        s,
+                        "write",
+                        "POST",
+                        &format!("/api/layers?key={key}"),
+                        body.as_bytes(),
+                        &[JSON],
+                    );
                     return (r.status == 201).then(|| (key, marker, 1));
                 }
                 // Revision n % 20 when every earlier write of this layer went through (a 409
                 // otherwise: a refused write, not a lost one).
                 let etag = format!("\"{}\"", (n % 20) as i64);
-                let r = timed(s, "write", "PUT", &format!("/api/layers/{key}"), body.as_bytes(), &[JSON, ("If-Match", &etag)]);
+                let r = timed(
+                    s,
+                    "write",
+                    "PUT",
+                    &format!("/api/layers/{key}"),
+                    body.as_bytes(),
+                    &[JSON, ("If-Match", &etag)],
+                );
                 if r.status == 200 {
                     let v: Value = serde_json::from_slice(&r.body).unwrap_or_default();
                     return Some((key, marker, v["revision"].as_i64().unwrap_or(0)));
@@ -161,7 +185,14 @@ fn soak() {
         &mut threads,
         Box::new(move |n, s| {
             let fmt = ["svg", "png", "html", "xlsx", "csv", "md"][(n % 6) as usize];
-            timed(s, "render", "GET", &format!("/api/layers/read{}/render/{fmt}", n % 8), b"", &[]);
+            timed(
+                s,
+                "render",
+                "GET",
+                &format!("/api/layers/read{}/render/{fmt}", n % 8),
+                b"",
+                &[],
+            );
             None
         }),
     );
@@ -170,7 +201,9 @@ fn soak() {
         .unwrap()
         .map(|e| std::fs::read(e.unwrap().path()).unwrap())
         .collect();
-    let mut wide = String::from(r#"{"name":"w","domain":"enterprise-attack","techniques":[{"techniqueID":"T1059""#);
+    let mut wide = String::from(
+        r#"{"name":"w","domain":"enterprise-attack","techniques":[{"techniqueID":"T1059""#,
+    );
     for i in 0..80_000 {
         wide.push_str(&format!(r#","k{i}":{i}"#));
     }
@@ -184,9 +217,17 @@ fn soak() {
             match n % 4 {
                 0 => timed(s, "hostile", "POST", "/api/validate", body, &[JSON]),
                 1 => timed(s, "hostile", "POST", "/api/render/svg", body, &[JSON]),
-                2 => timed(s, "hostile", "POST", "/api/import", body, &[("Content-Type", "text/plain")]),
+                2 => timed(
+                    s,
+                    "hostile",
+                    "POST",
+                    "/api/import",
+                    body,
+                    &[("Content-Type", "text/plain")],
+                ),
                 _ => {
-                    let e = json!({"expression": "(".repeat(3_000), "layers": ["read0"]}).to_string();
+                    let e =
+                        json!({"expression": "(".repeat(3_000), "layers": ["read0"]}).to_string();
                     timed(s, "hostile", "POST", "/api/combine", e.as_bytes(), &[JSON])
                 }
             };
@@ -224,7 +265,11 @@ fn soak() {
         let ms = t.elapsed().as_secs_f64() * 1000.0;
         health.push(ms);
         if r.status != 200 {
-            stats.lock().unwrap().failures.push(format!("health: HTTP {}", r.status));
+            stats
+                .lock()
+                .unwrap()
+                .failures
+                .push(format!("health: HTTP {}", r.status));
         }
         std::thread::sleep(Duration::from_millis(100).saturating_sub(t.elapsed()));
     }
@@ -257,7 +302,10 @@ fn soak() {
 
     let mut stats = stats.lock().unwrap();
     let total: usize = stats.statuses.values().sum();
-    println!("soak: {seconds} s, {total} requests, statuses {:?}", stats.statuses);
+    println!(
+        "soak: {seconds} s, {total} requests, statuses {:?}",
+        stats.statuses
+    );
     for (kind, v) in stats.latencies.iter_mut() {
         let n = v.len();
         println!(
@@ -280,7 +328,11 @@ fn soak() {
         lost.len(),
         rss / 1024
     );
-    assert!(stats.failures.is_empty(), "{:?}", &stats.failures[..stats.failures.len().min(20)]);
+    assert!(
+        stats.failures.is_empty(),
+        "{:?}",
+        &stats.failures[..stats.failures.len().min(20)]
+    );
     assert!(lost.is_empty(), "lost writes: {lost:?}");
     assert_eq!(integrity, "ok");
     assert!(

@@ -112,7 +112,10 @@ async fn cross_site_writes_and_rebinding_hosts_are_refused() {
         (
             Method::DELETE,
             "/api/layers/team",
-            vec![("host", "127.0.0.1:8080"), ("origin", "http://evil.example")],
+            vec![
+                ("host", "127.0.0.1:8080"),
+                ("origin", "http://evil.example"),
+            ],
             StatusCode::FORBIDDEN,
         ),
         (
@@ -143,7 +146,9 @@ async fn cross_site_writes_and_rebinding_hosts_are_refused() {
         ),
     ];
     for (method, uri, headers, status) in refused {
-        let r = s.call_raw(method.clone(), uri, body.clone(), &headers).await;
+        let r = s
+            .call_raw(method.clone(), uri, body.clone(), &headers)
+            .await;
         r.assert_error(status);
     }
     let list = s.get("/api/layers").await.json();
@@ -239,21 +244,34 @@ async fn heavy_bodies_run_off_the_runtime_and_the_deadline_fires() {
     for _ in 0..5 {
         let t = Instant::now();
         health_ok(&s).await;
-        assert!(t.elapsed() < Duration::from_millis(500), "{:?}", t.elapsed());
+        assert!(
+            t.elapsed() < Duration::from_millis(500),
+            "{:?}",
+            t.elapsed()
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     for h in heavy {
         assert_eq!(h.await.unwrap(), StatusCode::OK);
     }
     // 80,000 properties took 47 s to validate; linear reading takes well under 20 s even here.
-    assert!(start.elapsed() < Duration::from_secs(20), "{:?}", start.elapsed());
+    assert!(
+        start.elapsed() < Duration::from_secs(20),
+        "{:?}",
+        start.elapsed()
+    );
 
     // The deadline fires while the work runs on the blocking pool (the old timeout could not
     // interrupt work on the runtime's threads).
     let s = server_with(|c| c.limits.timeout = Duration::from_millis(1));
     let t = Instant::now();
     let r = s
-        .call(Method::POST, "/api/validate", wide_entry_layer(200_000), &[])
+        .call(
+            Method::POST,
+            "/api/validate",
+            wide_entry_layer(200_000),
+            &[],
+        )
         .await;
     let e = r.assert_error(StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(r.header("retry-after"), "1", "{e}");
@@ -272,10 +290,7 @@ async fn combine_counts_the_layers_before_loading_any() {
         .post_json("/api/combine", &json!({"expression": "a", "layers": names}))
         .await;
     let e = r.assert_error(StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        e["message"].as_str().unwrap().contains("at most 26"),
-        "{e}"
-    );
+    assert!(e["message"].as_str().unwrap().contains("at most 26"), "{e}");
 }
 
 // 6, 7 ---------------------------------------------------------------------------------------
@@ -520,7 +535,12 @@ async fn reads_can_need_the_token_and_wrong_tokens_back_off() {
     assert_eq!(s.get("/api/health").await.status, StatusCode::OK);
     assert_eq!(s.get("/").await.status, StatusCode::OK);
     let ok = s
-        .call(Method::GET, "/api/layers", Body::empty(), &[("authorization", &bearer)])
+        .call(
+            Method::GET,
+            "/api/layers",
+            Body::empty(),
+            &[("authorization", &bearer)],
+        )
         .await;
     assert_eq!(ok.status, StatusCode::OK, "{}", ok.text());
 
@@ -531,8 +551,14 @@ async fn reads_can_need_the_token_and_wrong_tokens_back_off() {
         let h = format!("Bearer {token}");
         let s = &s;
         async move {
-            s.call_from(Some(peer), Method::GET, "/api/layers", Body::empty(), &[("authorization", &h)])
-                .await
+            s.call_from(
+                Some(peer),
+                Method::GET,
+                "/api/layers",
+                Body::empty(),
+                &[("authorization", &h)],
+            )
+            .await
         }
     };
     for i in 0..5 {
@@ -563,11 +589,17 @@ async fn keys_are_checked_where_they_enter() {
             .post_json("/api/combine", &body)
             .await
             .assert_error(StatusCode::BAD_REQUEST);
-        assert!(e["message"].as_str().unwrap().contains("usable layer name"), "{e}");
+        assert!(
+            e["message"].as_str().unwrap().contains("usable layer name"),
+            "{e}"
+        );
     }
     let e = s
         .post_json("/api/diff", &json!({"a": "ok", "b": "a..b"}))
         .await
         .assert_error(StatusCode::BAD_REQUEST);
-    assert!(e["message"].as_str().unwrap().contains("usable layer name"), "{e}");
+    assert!(
+        e["message"].as_str().unwrap().contains("usable layer name"),
+        "{e}"
+    );
 }
