@@ -83,7 +83,8 @@ pub struct Limits {
     /// not count.
     pub in_flight: usize,
     /// CPU-heavy tasks running at once on the blocking pool (parse, validate, render, combine,
-    /// migrate); more wait for a slot until their deadline.
+    /// migrate; default: one less than the cores, at least one); more wait for a slot until
+    /// their deadline.
     pub work: usize,
     /// Size of the render cache, in bytes.
     pub render_cache_bytes: usize,
@@ -99,7 +100,9 @@ impl Default for Limits {
             header_timeout: Duration::from_secs(10),
             connections: 1024,
             in_flight: 256,
-            work: cores.max(2),
+            // One core is left to the async threads, so health and light requests are
+            // answered while heavy work fills the pool.
+            work: cores.saturating_sub(1).max(1),
             render_cache_bytes: 64 * 1024 * 1024,
         }
     }
