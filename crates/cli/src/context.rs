@@ -158,6 +158,8 @@ impl Context {
     }
 
     /// Loads the catalogue of a domain and release (the newest when `release` is `None`).
+    // `..LoadOptions::default()` keeps this compiling as LoadOptions grows.
+    #[allow(clippy::needless_update)]
     pub fn catalogue_for(
         &self,
         domain: Domain,

@@ -12,12 +12,10 @@
 //! hostile_suite -- --ignored`.
 
 use std::fs::File;
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use serde_json::{json, Value};
 
@@ -34,7 +32,9 @@ struct Outcome {
     stderr: String,
 }
 
-/// Runs navlayer, waiting with `wait4` for its exit status and resource usage.
+/// Runs navlayer, waiting with `wait4` for its exit status and resource usage (so clippy's
+/// `wait()` check does not see the reaping).
+#[allow(clippy::zombie_processes)]
 fn run(args: &[&str], scratch: &Path) -> Outcome {
     let err_path = scratch.join(format!("stderr-{}", std::process::id()));
     let child = Command::new(bin())

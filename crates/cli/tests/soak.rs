@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::net::{SocketAddr, TcpStream};
+use std::net::TcpStream;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -53,6 +53,13 @@ fn layer(name: &str, marker: &str, entries: usize) -> Value {
     })
 }
 
+/// An acknowledged write: key, marker, revision.
+type Acked = (String, String, i64);
+/// A load thread, returning its acknowledged writes.
+type Worker = std::thread::JoinHandle<Vec<Acked>>;
+/// One step of a load thread (its step number, the shared figures).
+type Load = Box<dyn Fn(u64, &Mutex<Stats>) -> Option<Acked> + Send>;
+
 fn percentile(v: &mut [f64], p: f64) -> f64 {
     if v.is_empty() {
         return 0.0;
@@ -94,23 +101,21 @@ fn soak() {
         assert_eq!(r.status, 201, "{}", String::from_utf8_lossy(&r.body));
     }
     let mut threads = Vec::new();
-    let spawn =
-        |threads: &mut Vec<std::thread::JoinHandle<Vec<(String, String, i64)>>>,
-         f: Box<dyn Fn(u64, &Mutex<Stats>) -> Option<(String, String, i64)> + Send>| {
-            let stats = stats.clone();
-            let stop = stop.clone();
-            threads.push(std::thread::spawn(move || {
-                let mut acked = Vec::new();
-                let mut n = 0;
-                while !stop.load(Ordering::Relaxed) && Instant::now() < until {
-                    if let Some(a) = f(n, &stats) {
-                        acked.push(a);
-                    }
-                    n += 1;
+    let spawn = |threads: &mut Vec<Worker>, f: Load| {
+        let stats = stats.clone();
+        let stop = stop.clone();
+        threads.push(std::thread::spawn(move || {
+            let mut acked = Vec::new();
+            let mut n = 0;
+            while !stop.load(Ordering::Relaxed) && Instant::now() < until {
+                if let Some(a) = f(n, &stats) {
+                    acked.push(a);
                 }
-                acked
-            }));
-        };
+                n += 1;
+            }
+            acked
+        }));
+    };
     let timed = move |stats: &Mutex<Stats>,
                       kind: &'static str,
                       method: &str,
@@ -159,7 +164,7 @@ fn soak() {
                         body.as_bytes(),
                         &[JSON],
                     );
-                    return (r.status == 201).then(|| (key, marker, 1));
+                    return (r.status == 201).then_some((key, marker, 1));
                 }
                 // Revision n % 20 when every earlier write of this layer went through (a 409
                 // otherwise: a refused write, not a lost one).

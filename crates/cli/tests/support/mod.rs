@@ -133,7 +133,9 @@ pub fn http(
 /// `Content-Type: application/json`.
 pub const JSON: (&str, &str) = ("Content-Type", "application/json");
 
-/// Starts `navlayer serve` on a free loopback port; `extra` are more serve options.
+/// Starts `navlayer serve` on a free loopback port; `extra` are more serve options. The caller
+/// stops it and reaps it with [`wait4`].
+#[allow(clippy::zombie_processes)]
 pub fn start_server(
     data: &str,
     db: &Path,
