@@ -205,7 +205,7 @@ pub(crate) fn read_bytes(
         return Err(too_large("file", max_file));
     }
     let mut bytes = Vec::new();
-    file.take(max_file + 1)
+    file.take(max_file.saturating_add(1))
         .read_to_end(&mut bytes)
         .map_err(io)?;
     if bytes.len() as u64 > max_file {
@@ -215,7 +215,7 @@ pub(crate) fn read_bytes(
         let capacity = (bytes.len() as u64 * 8).min(max_decoded) as usize;
         let mut out = Vec::with_capacity(capacity);
         flate2::read::MultiGzDecoder::new(&bytes[..])
-            .take(max_decoded + 1)
+            .take(max_decoded.saturating_add(1))
             .read_to_end(&mut out)
             .map_err(io)?;
         if out.len() as u64 > max_decoded {

@@ -256,8 +256,14 @@ fn validate_flags_disguised_script_links() {
 // 13 -----------------------------------------------------------------------------------------
 
 fn has_control_bytes(bytes: &[u8]) -> bool {
-    // ESC, BEL, CR and the UTF-8 encodings of the C1 controls (0xC2 0x80-0x9F).
-    bytes.iter().any(|b| matches!(b, 0x1b | 0x07 | 0x0d))
+    // ESC, BEL, a CR that does not end a CSV line, and the UTF-8 encodings of the C1 controls
+    // (0xC2 0x80-0x9F).
+    let lone_cr = bytes
+        .iter()
+        .enumerate()
+        .any(|(i, b)| *b == 0x0d && bytes.get(i + 1) != Some(&0x0a));
+    lone_cr
+        || bytes.iter().any(|b| matches!(b, 0x1b | 0x07))
         || bytes
             .windows(2)
             .any(|w| w[0] == 0xc2 && (0x80..=0x9f).contains(&w[1]))

@@ -75,7 +75,11 @@ pub fn run(ctx: &Context, args: StatsArgs) -> anyhow::Result<ExitCode> {
     };
     match args.format {
         TableFormat::Json => crate::output::emit_json(args.output.as_deref(), &text, args.force)?,
-        _ => crate::output::emit_text(args.output.as_deref(), &text, args.force)?,
+        TableFormat::Table => crate::output::emit_text(args.output.as_deref(), &text, args.force)?,
+        // CSV rows end in CRLF; render_table made every cell terminal-safe already.
+        TableFormat::Csv => {
+            crate::output::emit(args.output.as_deref(), text.as_bytes(), args.force)?
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
