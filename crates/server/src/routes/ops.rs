@@ -5,35 +5,39 @@
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
+use axum::routing::post;
+use axum::Router;
 use navlayer_attack::Release;
 use navlayer_layer::Layer;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::api::{json_response, load_layer, parse_domain, parse_release, slug, store_new};
 use crate::error::ApiError;
 use crate::layers;
-use crate::AppState;
+use crate::router::AppState;
+use crate::support::{
+    blocking, body, json_response, load_layer, parse_domain, parse_release, shorten, slug,
+    store_new, Deadline, LayerKey, NewKeys, St,
+};
 
-type St = State<Arc<AppState>>;
-
-fn body<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    serde::Deserialize::deserialize(&mut de).map_err(|e: serde_json::Error| {
-        let pointer = format!("line {} column {}", e.line(), e.column());
-        ApiError::bad_request(format!("the request body does not fit: {e}"), pointer)
-    })
+/// `/api/generate`, `/api/combine`, `/api/diff`, `/api/migrate`.
+pub fn routes() -> Router<Arc<AppState>> {
+    Router::new()
+        .route("/api/generate", post(generate))
+        .route("/api/combine", post(combine))
+        .route("/api/diff", post(diff))
+        .route("/api/migrate", post(migrate))
 }
 
 /// Stores `layer` when asked, else returns it.
 async fn result(
     state: &Arc<AppState>,
+    deadline: Deadline,
     layer: Layer,
     store: bool,
-    key: Option<String>,
+    key: Option<LayerKey>,
     default_key: String,
     extra: Value,
 ) -> Result<Response, ApiError> {
@@ -56,30 +60,11 @@ async fn result(
         original_version: "4.5".into(),
         findings: Vec::new(),
     };
-    let key = match key {
-        Some(k) => Some(k),
-        None => {
-            let st = state.clone();
-            let base = slug(&default_key);
-            Some(
-                tokio::task::spawn_blocking(move || -> Result<String, ApiError> {
-                    if !st.store.exists(&base)? {
-                        return Ok(base);
-                    }
-                    for n in 2..10_000 {
-                        let k = format!("{base}-{n}");
-                        if !st.store.exists(&k)? {
-                            return Ok(k);
-                        }
-                    }
-                    Ok(base)
-                })
-                .await
-                .map_err(ApiError::internal)??,
-            )
-        }
+    let keys = match key {
+        Some(k) => NewKeys::Exact(k),
+        None => NewKeys::From(slug(&default_key)),
     };
-    let mut out = store_new(state, vec![parsed], key, "generated").await?;
+    let mut out = store_new(state, deadline, vec![parsed], keys, "generated").await?;
     let mut one = out.pop().unwrap_or(Value::Null);
     if let (Value::Object(o), Value::Object(x)) = (&mut one, extra) {
         o.extend(x);
@@ -99,37 +84,41 @@ struct GenerateRequest {
     #[serde(default)]
     store: bool,
     #[serde(default)]
-    key: Option<String>,
+    key: Option<LayerKey>,
 }
 
 /// `POST /api/generate`: attack.mitre.org's layer for a mitigation, group, software, campaign
 /// or asset.
-pub async fn generate(State(state): St, bytes: Bytes) -> Result<Response, ApiError> {
+async fn generate(state: St, deadline: Deadline, bytes: Bytes) -> Result<Response, ApiError> {
     let req: GenerateRequest = body(&bytes)?;
     let domain = parse_domain(req.domain.as_deref().unwrap_or("enterprise"))?;
     let release = parse_release(req.release.as_deref().unwrap_or("latest"))?;
-    let cat = state.catalogues.get(domain, release).await?;
+    let cat = state.catalogues.get(domain, release, deadline).await?;
     let id = req.id.trim().to_string();
     let oid = cat
         .by_attack_id(&id)
-        .ok_or_else(|| crate::error::unknown_id(&cat, &id, "/id"))?;
+        .ok_or_else(|| crate::error::unknown_id(&cat, &shorten(&id), "/id"))?;
     let c = cat.clone();
-    let generated = tokio::task::spawn_blocking(move || {
+    let generated = blocking(&state, deadline, move || {
         navlayer_generate::Generator::new(&c, navlayer_generate::GenerateOptions::default())
             .generate(oid)
+            .map_err(|e| ApiError::unprocessable(e.to_string(), "/id"))
     })
-    .await
-    .map_err(ApiError::internal)?
-    .map_err(|e| ApiError::unprocessable(e.to_string(), "/id"))?;
+    .await?;
     let text = generated.to_json();
     if !req.store {
         // The exact bytes attack.mitre.org publishes.
         return Ok(json_response(StatusCode::OK, text, None));
     }
-    let parsed = layers::parse_one(text.as_bytes(), state.config.limits.entries)?;
+    let entries = state.config.limits.entries;
+    let parsed = blocking(&state, deadline, move || {
+        layers::parse_one(text.as_bytes(), entries)
+    })
+    .await?;
     let default_key = format!("{}-{}", generated.attack_id, domain.short_name());
     result(
         &state,
+        deadline,
         parsed.layer,
         true,
         req.key,
@@ -156,12 +145,12 @@ struct CombineRequest {
     #[serde(default)]
     store: bool,
     #[serde(default)]
-    key: Option<String>,
+    key: Option<LayerKey>,
 }
 
 /// `POST /api/combine`: a layer whose scores an expression computes from stored layers
 /// (`a`, `b`, … in order).
-pub async fn combine(State(state): St, bytes: Bytes) -> Result<Response, ApiError> {
+async fn combine(state: St, deadline: Deadline, bytes: Bytes) -> Result<Response, ApiError> {
     let req: CombineRequest = body(&bytes)?;
     let keys: Vec<String> = match req.layers {
         LayerRefs::Ordered(v) => v,
@@ -171,8 +160,8 @@ pub async fn combine(State(state): St, bytes: Bytes) -> Result<Response, ApiErro
                 let want = navlayer_ops::combine::variable_name(i).to_string();
                 if var != want {
                     return Err(ApiError::bad_request(
-                        format!("layers are named a, b, c… in order; found {var:?} where {want:?} was expected"),
-                        format!("/layers/{var}"),
+                        format!("layers are named a, b, c… in order; found {:?} where {want:?} was expected", shorten(&var)),
+                        format!("/layers/{}", shorten(&var)),
                     ));
                 }
                 out.push(key);
@@ -186,30 +175,57 @@ pub async fn combine(State(state): St, bytes: Bytes) -> Result<Response, ApiErro
             "/layers",
         ));
     }
-    let mut loaded = Vec::new();
+    // Counted before anything is loaded: a small request naming a large layer 300 times is
+    // refused here, not after loading it 300 times.
+    navlayer_ops::combine::check_layer_count(keys.len())
+        .map_err(|e| ApiError::unprocessable(e.to_string(), "/layers"))?;
+    let keys: Vec<LayerKey> = keys
+        .iter()
+        .enumerate()
+        .map(|(i, k)| {
+            LayerKey::parse(k).map_err(|e| ApiError::bad_request(e.message, format!("/layers/{i}")))
+        })
+        .collect::<Result<_, _>>()?;
+    let expression = req.expression;
+    let expr = blocking(&state, deadline, move || {
+        navlayer_ops::Expr::parse(&expression)
+            .map_err(|e| ApiError::unprocessable(e.to_string(), "/expression"))
+    })
+    .await?;
+    let mut loaded = Vec::with_capacity(keys.len());
     for k in &keys {
-        crate::api::check_key(k)?;
-        loaded.push(load_layer(&state, k, None).await?.1);
+        loaded.push(load_layer(&state, deadline, k, None).await?.1);
     }
-    let expr = navlayer_ops::Expr::parse(&req.expression)
-        .map_err(|e| ApiError::unprocessable(e.to_string(), "/expression"))?;
-    let cat = state.catalogues.for_layer(&loaded[0]).await.ok();
-    let options = navlayer_ops::CombineOptions {
-        name: req.name.clone(),
-        catalogue: cat.as_deref(),
-        ..Default::default()
-    };
-    let layer = navlayer_ops::combine(&loaded, &expr, &options)
-        .map_err(|e| ApiError::unprocessable(e.to_string(), "/expression"))?;
+    let cat = state.catalogues.for_layer(&loaded[0], deadline).await.ok();
+    let name = req.name.clone();
+    let layer = blocking(&state, deadline, move || {
+        let options = navlayer_ops::CombineOptions {
+            name,
+            catalogue: cat.as_deref(),
+            ..Default::default()
+        };
+        navlayer_ops::combine(&loaded, &expr, &options)
+            .map_err(|e| ApiError::unprocessable(e.to_string(), "/expression"))
+    })
+    .await?;
     let default_key = layer.name.clone();
-    result(&state, layer, req.store, req.key, default_key, json!({})).await
+    result(
+        &state,
+        deadline,
+        layer,
+        req.store,
+        req.key,
+        default_key,
+        json!({}),
+    )
+    .await
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct DiffRequest {
-    a: String,
-    b: String,
+    a: LayerKey,
+    b: LayerKey,
     #[serde(default, rename = "aRevision")]
     a_revision: Option<i64>,
     #[serde(default, rename = "bRevision")]
@@ -217,30 +233,32 @@ struct DiffRequest {
 }
 
 /// `POST /api/diff`: what changed between two stored layers (or two revisions of one).
-pub async fn diff(State(state): St, bytes: Bytes) -> Result<Response, ApiError> {
+async fn diff(state: St, deadline: Deadline, bytes: Bytes) -> Result<Response, ApiError> {
     let req: DiffRequest = body(&bytes)?;
-    crate::api::check_key(&req.a)?;
-    crate::api::check_key(&req.b)?;
     let ra = req.a_revision.map(|r| r.to_string());
     let rb = req.b_revision.map(|r| r.to_string());
-    let (rev_a, a) = load_layer(&state, &req.a, ra.as_deref()).await?;
-    let (rev_b, b) = load_layer(&state, &req.b, rb.as_deref()).await?;
-    let d = navlayer_ops::diff(&a, &b);
-    let out = json!({
-        "a": {"key": req.a, "revision": rev_a},
-        "b": {"key": req.b, "revision": rev_b},
-        "identical": d.is_empty(),
-        "diff": d,
-        "text": navlayer_ops::diff::to_text(&d),
-    });
-    Ok(json_response(StatusCode::OK, out.to_string(), None))
+    let (rev_a, a) = load_layer(&state, deadline, &req.a, ra.as_deref()).await?;
+    let (rev_b, b) = load_layer(&state, deadline, &req.b, rb.as_deref()).await?;
+    let out = blocking(&state, deadline, move || {
+        let d = navlayer_ops::diff(&a, &b);
+        Ok(json!({
+            "a": {"key": req.a, "revision": rev_a},
+            "b": {"key": req.b, "revision": rev_b},
+            "identical": d.is_empty(),
+            "diff": d,
+            "text": navlayer_ops::diff::to_text(&d),
+        })
+        .to_string())
+    })
+    .await?;
+    Ok(json_response(StatusCode::OK, out, None))
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct MigrateRequest {
     #[serde(default)]
-    key: Option<String>,
+    key: Option<LayerKey>,
     #[serde(default)]
     layer: Option<Value>,
     #[serde(default)]
@@ -250,17 +268,22 @@ struct MigrateRequest {
     #[serde(default)]
     store: bool,
     #[serde(default, rename = "newKey")]
-    new_key: Option<String>,
+    new_key: Option<LayerKey>,
 }
 
 /// `POST /api/migrate`: a stored or posted layer moved to another ATT&CK release, with the
 /// report of what happened to every entry.
-pub async fn migrate(State(state): St, bytes: Bytes) -> Result<Response, ApiError> {
-    let req: MigrateRequest = body(&bytes)?;
-    let layer = match (&req.key, &req.layer) {
-        (Some(k), None) => load_layer(&state, k, None).await?.1,
+async fn migrate(state: St, deadline: Deadline, bytes: Bytes) -> Result<Response, ApiError> {
+    let mut req: MigrateRequest = body(&bytes)?;
+    let posted = req.layer.take();
+    let layer = match (&req.key, posted) {
+        (Some(k), None) => load_layer(&state, deadline, k, None).await?.1,
         (None, Some(v)) => {
-            layers::parse_one(v.to_string().as_bytes(), state.config.limits.entries)?.layer
+            let entries = state.config.limits.entries;
+            blocking(&state, deadline, move || {
+                Ok(layers::parse_one(v.to_string().as_bytes(), entries)?.layer)
+            })
+            .await?
         }
         _ => {
             return Err(ApiError::bad_request(
@@ -271,12 +294,12 @@ pub async fn migrate(State(state): St, bytes: Bytes) -> Result<Response, ApiErro
     };
     let domain = navlayer_attack::Domain::parse_lenient(&layer.domain).ok_or_else(|| {
         ApiError::unprocessable(
-            format!("unknown domain {:?}", layer.domain),
+            format!("unknown domain {:?}", shorten(&layer.domain)),
             "/layer/domain",
         )
     })?;
     let to = parse_release(req.to.as_deref().unwrap_or("latest"))?;
-    let target = state.catalogues.get(domain, to).await?;
+    let target = state.catalogues.get(domain, to, deadline).await?;
     let available: Vec<Release> = state
         .catalogues
         .releases()?
@@ -311,9 +334,17 @@ pub async fn migrate(State(state): St, bytes: Bytes) -> Result<Response, ApiErro
             r
         }
     };
-    let source = state.catalogues.get(domain, Some(from)).await?;
-    let (migrated_layer, report) = {
-        let pair = navlayer_migrate::ReleasePair::new(&source, &target)
+    let source = state.catalogues.get(domain, Some(from), deadline).await?;
+    let default_key = format!(
+        "{}-{}",
+        req.key
+            .as_ref()
+            .map_or_else(|| slug(&layer.name), |k| k.as_str().to_string()),
+        target.release()
+    );
+    let (src, tgt) = (source.clone(), target.clone());
+    let (migrated_layer, report) = blocking(&state, deadline, move || {
+        let pair = navlayer_migrate::ReleasePair::new(&src, &tgt)
             .map_err(|e| ApiError::unprocessable(e.to_string(), "/from"))?;
         let m = navlayer_migrate::migrate_layer(
             &pair,
@@ -321,17 +352,14 @@ pub async fn migrate(State(state): St, bytes: Bytes) -> Result<Response, ApiErro
             &navlayer_migrate::MigrateOptions::default(),
         )
         .map_err(|e| ApiError::unprocessable(e.to_string(), ""))?;
-        (m.layer, m.report)
-    };
-    let report = serde_json::to_value(&report).map_err(ApiError::internal)?;
-    let default_key = format!(
-        "{}-{}",
-        req.key.clone().unwrap_or_else(|| slug(&layer.name)),
-        target.release()
-    );
+        let report = serde_json::to_value(&m.report).map_err(ApiError::internal)?;
+        Ok((m.layer, report))
+    })
+    .await?;
     let extra = json!({"report": report, "notes": notes, "from": source.release().to_string(), "to": target.release().to_string()});
     result(
         &state,
+        deadline,
         migrated_layer,
         req.store,
         req.new_key,
