@@ -157,6 +157,7 @@ impl Context {
         let path = self.bundle_path(domain, release)?;
         let options = LoadOptions {
             fallback_release: release,
+            ..LoadOptions::default()
         };
         Ok(Arc::new(Catalogue::load(&path, &options)?))
     }

@@ -68,6 +68,7 @@ impl Catalogues {
                 &p,
                 &LoadOptions {
                     fallback_release: release,
+                    ..LoadOptions::default()
                 },
             )
         })

@@ -239,6 +239,7 @@ impl Fetcher {
         let label = release.location.to_string();
         let options = LoadOptions {
             fallback_release: Some(release.release),
+            ..LoadOptions::default()
         };
         let catalogue = Catalogue::from_slice(&bytes, Path::new(&label), &options)
             .map_err(|error| SourceError::InvalidDownload { error })?;
