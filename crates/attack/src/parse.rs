@@ -136,6 +136,8 @@ struct RawObject<'a> {
     #[serde(borrow)]
     x_mitre_data_source_ref: Option<Str<'a>>,
     #[serde(borrow)]
+    x_mitre_contributors: Option<Vec<Str<'a>>>,
+    #[serde(borrow)]
     relationship_type: Option<Str<'a>>,
     #[serde(borrow)]
     source_ref: Option<Str<'a>>,
@@ -774,6 +776,7 @@ fn decode_object(obj: RawObject<'_>) -> Result<Decoded, serde_json::Error> {
         aliases,
         analytic_refs: owned_vec(obj.x_mitre_analytic_refs),
         data_source_ref: obj.x_mitre_data_source_ref.map(Str::owned),
+        contributors: owned_vec(obj.x_mitre_contributors),
     };
     if kind == ObjectKind::Collection {
         return Ok(Decoded::Collection { object, version });

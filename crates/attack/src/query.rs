@@ -569,14 +569,15 @@ impl<'a> Query<'a> {
             .collect()
     }
 
-    /// Techniques on a platform, matched exactly (`get_techniques_by_platform`), in bundle order.
+    /// Techniques one of whose platforms contains `platform` (case-sensitive, as
+    /// `get_techniques_by_platform` matches), in bundle order.
     pub fn techniques_by_platform(&self, platform: &str, active_only: bool) -> Vec<ObjectId> {
         let c = self.catalogue;
         c.ids()
             .filter(|&id| {
                 let o = c.object(id);
                 o.kind.is_technique()
-                    && o.platforms.iter().any(|p| p == platform)
+                    && o.platforms.iter().any(|p| p.contains(platform))
                     && (!active_only || o.is_active())
             })
             .collect()
@@ -618,10 +619,11 @@ impl<'a> Query<'a> {
             .collect()
     }
 
-    /// Groups, campaigns and software with this alias (case-sensitive; groups and campaigns by
-    /// `aliases`, software by `x_mitre_aliases`), in bundle order within groups, campaigns,
-    /// malware, then tools (`get_groups_by_alias`, `get_campaigns_by_alias`,
-    /// `get_software_by_alias`).
+    /// Groups, campaigns and software one of whose aliases contains `alias` (case-sensitive, as
+    /// mitreattack-python's `contains` filter matches list elements: `Industroyer` also finds
+    /// `Industroyer2`); groups and campaigns by `aliases`, software by `x_mitre_aliases`. In
+    /// bundle order within groups, campaigns, malware, then tools (`get_groups_by_alias`,
+    /// `get_campaigns_by_alias`, `get_software_by_alias`).
     pub fn objects_by_alias(&self, alias: &str) -> Vec<ObjectId> {
         let c = self.catalogue;
         let mut out = Vec::new();
@@ -633,7 +635,7 @@ impl<'a> Query<'a> {
         ] {
             out.extend(c.ids().filter(|&id| {
                 let o = c.object(id);
-                o.kind == kind && o.aliases.iter().any(|a| a == alias)
+                o.kind == kind && o.aliases.iter().any(|a| a.contains(alias))
             }));
         }
         out

@@ -45,7 +45,7 @@ enum Command {
     Serve(cmd::serve::ServeArgs),
     /// Migrate layers to another ATT&CK release, with a report on every entry.
     Migrate(cmd::migrate::MigrateArgs),
-    /// What changed in a domain's techniques between two ATT&CK releases.
+    /// What changed between two ATT&CK releases, for every object type (diff_stix categories).
     ReleaseDiff(cmd::release_diff::ReleaseDiffArgs),
     /// Combine layers with a score expression (the Navigator's "create layer from other layers").
     Combine(cmd::combine::CombineArgs),

@@ -22,12 +22,17 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod changelog;
+mod changelog_render;
 mod classify;
 mod diff;
 mod error;
 mod migrate;
 mod report;
 
+pub use changelog::{
+    Category, ChangeItem, ChangeType, Changelog, DomainChanges, ObjectRef, RelationChanges,
+};
 pub use classify::{
     pick_source_release, technique_by_id, version_change, Change, ReleasePair, Resolution,
 };
