@@ -3,12 +3,10 @@
 use std::fmt::Write as _;
 
 use navlayer_attack::Domain;
+use navlayer_layer::write::NAVIGATOR_VERSION;
 use navlayer_layer::{Layer, LegendItem, TechniqueEntry, Versions};
 
 use crate::changelog::{Category, ChangeItem, ChangeType, Changelog, DomainChanges};
-
-/// The Navigator version written in changelog layers.
-const NAVIGATOR_VERSION: &str = "5.3.2";
 
 fn domain_label(domain: &str) -> &str {
     Domain::parse_lenient(domain)

@@ -28,6 +28,7 @@ mod classify;
 mod diff;
 mod error;
 mod migrate;
+mod platforms;
 mod report;
 
 pub use changelog::{
@@ -42,4 +43,5 @@ pub use migrate::{
     merge_into, migrate_layer, Action, Destination, EntryReport, LayerReport, MergeReport,
     MigrateOptions, Migration, TacticChange, TacticReason,
 };
+pub use platforms::{remap_platforms, PlatformChange};
 pub use report::{render_reports, ReportFormat};
