@@ -29,7 +29,7 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Inspect, list and fetch ATT&CK releases.
+    /// Inspect, list, fetch and export (XLSX, CSV) ATT&CK releases.
     Data(cmd::data::DataArgs),
     /// Show one ATT&CK object by its ID (T1059, M1038, G0016, …).
     Show(cmd::show::ShowArgs),
