@@ -8,12 +8,24 @@ use serde_json::Value;
 use crate::table::{str_field, Row, Table};
 use crate::ExportError;
 
+/// What the sheets read of a relationship's STIX JSON (parsed into this, not a whole tree: there
+/// are 20,000 of them).
+#[derive(Debug, Default, serde::Deserialize)]
+pub(crate) struct RelJson {
+    pub description: Option<String>,
+    pub created: Option<String>,
+    pub modified: Option<String>,
+    pub external_references: Option<Value>,
+}
+
 /// The catalogue with every object and relationship parsed from its STIX JSON.
 pub(crate) struct Stix<'a> {
     pub cat: &'a Catalogue,
     pub domain: Domain,
     objects: Vec<Value>,
-    relationships: Vec<Value>,
+    relationships: Vec<RelJson>,
+    /// Every relationship as attackToExcel's row, built on first use.
+    pub relationship_rows: std::sync::OnceLock<crate::relationships::AllRows>,
 }
 
 impl<'a> Stix<'a> {
@@ -31,13 +43,18 @@ impl<'a> Stix<'a> {
             .collect();
         let relationships = (0..cat.relationships().len() as u32)
             .into_par_iter()
-            .map(|i| parse(cat.raw_relationship_json(RelationshipId(i))))
+            .map(|i| {
+                cat.raw_relationship_json(RelationshipId(i))
+                    .and_then(|t| serde_json::from_str(t).ok())
+                    .unwrap_or_default()
+            })
             .collect();
         Ok(Stix {
             cat,
             domain: cat.domain(),
             objects,
             relationships,
+            relationship_rows: std::sync::OnceLock::new(),
         })
     }
 
@@ -45,7 +62,7 @@ impl<'a> Stix<'a> {
         &self.objects[id.0 as usize]
     }
 
-    pub fn rel(&self, id: RelationshipId) -> &Value {
+    pub fn rel(&self, id: RelationshipId) -> &RelJson {
         &self.relationships[id.0 as usize]
     }
 
@@ -78,10 +95,15 @@ impl<'a> Stix<'a> {
 /// Citations of objects (`get_citations`): every external reference without an external ID, with
 /// a description that is not itself a citation, once per source name (the first).
 pub(crate) fn citations<'v>(values: impl Iterator<Item = &'v Value>) -> Table {
+    citations_of_refs(values.map(|v| v.get("external_references")))
+}
+
+/// [`citations`] from the `external_references` arrays themselves.
+pub(crate) fn citations_of_refs<'v>(arrays: impl Iterator<Item = Option<&'v Value>>) -> Table {
     let mut table = Table::default();
     let mut seen = std::collections::HashSet::new();
-    for v in values {
-        let Some(refs) = v.get("external_references").and_then(Value::as_array) else {
+    for refs in arrays {
+        let Some(refs) = refs.and_then(Value::as_array) else {
             continue;
         };
         for r in refs {

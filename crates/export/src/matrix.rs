@@ -166,7 +166,7 @@ impl Grid {
                         if v.is_empty() {
                             Cell::Empty
                         } else {
-                            Cell::Text(v.clone())
+                            Cell::Text(v.as_str().into())
                         }
                     })
                     .collect()

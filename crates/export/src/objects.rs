@@ -320,7 +320,7 @@ pub(crate) fn software(stix: &Stix) -> Frames {
 }
 
 /// `associated groups` / `associated campaigns` and their citations, from `aliases[1:]`.
-fn aliases(v: &Value, row: &mut Row, what: &str) {
+fn aliases(v: &Value, row: &mut Row, columns: [&'static str; 2]) {
     let Some(list) = list_field(v, "aliases") else {
         return;
     };
@@ -336,14 +336,16 @@ fn aliases(v: &Value, row: &mut Row, what: &str) {
             cites.push(d);
         }
     }
-    row.text(&format!("associated {what}"), names.join(", "));
-    row.text(&format!("associated {what} citations"), cites.join(", "));
+    row.text(columns[0], names.join(", "));
+    row.text(columns[1], cites.join(", "));
 }
 
 /// Groups (`groupsToDf`).
 pub(crate) fn groups(stix: &Stix) -> Frames {
     let ids = stix.active(&["intrusion-set"]);
-    let main = rows_of(stix, &ids, |v, row| aliases(v, row, "groups"));
+    let main = rows_of(stix, &ids, |v, row| {
+        aliases(v, row, ["associated groups", "associated groups citations"])
+    });
     with_relationships(stix, "groups", main, "group", &ids)
 }
 
@@ -354,7 +356,11 @@ pub(crate) fn campaigns(stix: &Stix) -> Frames {
         return Frames::default();
     }
     let main = rows_of(stix, &ids, |v, row| {
-        aliases(v, row, "campaigns");
+        aliases(
+            v,
+            row,
+            ["associated campaigns", "associated campaigns citations"],
+        );
         for (key, col) in [
             ("first_seen", "first seen"),
             ("x_mitre_first_seen_citation", "first seen citation"),

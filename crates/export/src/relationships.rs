@@ -3,10 +3,9 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use navlayer_attack::RelationshipId;
 use serde_json::Value;
 
-use crate::frames::{citations, Frames, Stix};
+use crate::frames::{citations_of_refs, Frames, Stix};
 use crate::table::{format_date, str_field, Cell, Row, Table};
 
 /// The attackToExcel term of a STIX type (`stixToAttackTerm`).
@@ -52,13 +51,31 @@ fn attack_id(v: &Value) -> Option<&str> {
         .flatten()
 }
 
-/// A relationship row with its sort key.
-struct RelRow {
+/// A relationship row with its sort key and the STIX types of its ends.
+pub(crate) struct RelRow {
     row: Row,
     key: [Option<String>; 9],
+    types: [&'static str; 2],
 }
 
-fn rows(stix: &Stix, related: Option<&str>) -> (Vec<RelRow>, Vec<RelationshipId>) {
+/// Every relationship row, sorted, and the active relationships: built once per export.
+pub(crate) struct AllRows {
+    rows: Vec<RelRow>,
+    /// The citations of every active relationship (`get_citations(relationships)`).
+    citations: Table,
+}
+
+fn rows<'s>(stix: &'s Stix, related: Option<&str>) -> (Vec<&'s RelRow>, &'s Table) {
+    let all = stix.relationship_rows.get_or_init(|| build_rows(stix));
+    let rows = all
+        .rows
+        .iter()
+        .filter(|r| related.is_none_or(|rel| stix_types(rel).iter().any(|t| r.types.contains(t))))
+        .collect();
+    (rows, &all.citations)
+}
+
+fn build_rows(stix: &Stix) -> AllRows {
     let active = stix.active_relationships();
     let mut out = Vec::new();
     for &rid in &active {
@@ -70,15 +87,9 @@ fn rows(stix: &Stix, related: Option<&str>) -> (Vec<RelRow>, Vec<RelationshipId>
         if !so.is_active() || !to.is_active() || r.kind.as_str() == "subtechnique-of" {
             continue;
         }
-        if let Some(related) = related {
-            let types = stix_types(related);
-            if !types.contains(&so.kind.stix_type()) && !types.contains(&to.kind.stix_type()) {
-                continue;
-            }
-        }
         let (sv, tv, rv) = (stix.obj(s), stix.obj(t), stix.rel(rid));
         let mut row = Row::default();
-        let opt = |c: Option<&str>| c.map(|x| Cell::Text(x.to_string())).unwrap_or(Cell::Empty);
+        let opt = |c: Option<&str>| c.map(|x| Cell::Text(x.into())).unwrap_or(Cell::Empty);
         row.set("source ID", opt(attack_id(sv)));
         row.set("source name", opt(str_field(sv, "name")));
         row.text("source ref", so.stix_id.clone());
@@ -88,14 +99,14 @@ fn rows(stix: &Stix, related: Option<&str>) -> (Vec<RelRow>, Vec<RelationshipId>
         row.set("target name", opt(str_field(tv, "name")));
         row.text("target ref", to.stix_id.clone());
         row.set("target type", opt(term(to.kind.stix_type())));
-        if let Some(d) = str_field(rv, "description") {
-            row.text("mapping description", d);
+        if let Some(d) = &rv.description {
+            row.text("mapping description", d.as_str());
         }
         row.text("STIX ID", r.stix_id.clone());
-        if let Some(c) = str_field(rv, "created") {
+        if let Some(c) = &rv.created {
             row.text("created", format_date(c));
         }
-        if let Some(m) = str_field(rv, "modified") {
+        if let Some(m) = &rv.modified {
             row.text("last modified", format_date(m));
         }
         let text = |k: &str| {
@@ -114,7 +125,11 @@ fn rows(stix: &Stix, related: Option<&str>) -> (Vec<RelRow>, Vec<RelationshipId>
             text("created"),
             text("last modified"),
         ];
-        out.push(RelRow { row, key });
+        out.push(RelRow {
+            row,
+            key,
+            types: [so.kind.stix_type(), to.kind.stix_type()],
+        });
     }
     // pandas sorts missing values last.
     out.sort_by(|a, b| {
@@ -131,7 +146,15 @@ fn rows(stix: &Stix, related: Option<&str>) -> (Vec<RelRow>, Vec<RelationshipId>
         }
         std::cmp::Ordering::Equal
     });
-    (out, active)
+    let citations = citations_of_refs(
+        active
+            .iter()
+            .map(|&r| stix.rel(r).external_references.as_ref()),
+    );
+    AllRows {
+        rows: out,
+        citations,
+    }
 }
 
 fn table(rows: &[&RelRow]) -> Table {
@@ -142,11 +165,9 @@ fn table(rows: &[&RelRow]) -> Table {
     t
 }
 
-fn cell(r: &RelRow, key: &str) -> String {
-    r.row
-        .get(key)
-        .map(|c| c.text().to_string())
-        .unwrap_or_default()
+/// A cell of the row as text, without allocating (`""` when empty).
+fn cell<'r>(r: &'r RelRow, key: &str) -> &'r str {
+    r.row.get(key).map(Cell::text).unwrap_or("")
 }
 
 /// Every relationship: `relationships` and its `citations`.
@@ -156,8 +177,8 @@ pub(crate) fn all(stix: &Stix) -> Frames {
     if rows.is_empty() {
         return frames;
     }
-    frames.insert("relationships", table(&rows.iter().collect::<Vec<_>>()));
-    let mut cites = citations(active.iter().map(|&r| stix.rel(r)));
+    frames.insert("relationships", table(&rows));
+    let mut cites = active.clone();
     cites.sort_by("reference");
     if !cites.is_empty() {
         frames.insert("citations", cites);
@@ -186,8 +207,9 @@ pub(crate) fn of_type(stix: &Stix, related: &str) -> Frames {
     if rows.is_empty() {
         return frames;
     }
-    let is = |r: &RelRow, k: &str, v: &[&str]| v.contains(&cell(r, k).as_str());
-    let subset = |f: &dyn Fn(&RelRow) -> bool| rows.iter().filter(|r| f(r)).collect::<Vec<_>>();
+    let is = |r: &RelRow, k: &str, v: &[&str]| v.contains(&cell(r, k));
+    let subset =
+        |f: &dyn Fn(&RelRow) -> bool| rows.iter().copied().filter(|r| f(r)).collect::<Vec<_>>();
     let group_software = subset(&|r| {
         is(r, "source type", &["group", "software"])
             && cell(r, "mapping type") == "uses"
@@ -266,7 +288,7 @@ pub(crate) fn of_type(stix: &Stix, related: &str) -> Frames {
         ),
         &detected,
     );
-    let all_citations = citations(active.iter().map(|&r| stix.rel(r)));
+    let all_citations = active;
     if !all_citations.is_empty() {
         let mut kept = Table::default();
         for row in all_citations.rows() {
@@ -305,14 +327,11 @@ pub(crate) fn relationship_citations(ids: &[String], codex: &Frames) -> Vec<Cell
                 if names.is_empty() {
                     continue;
                 }
-                for cell in row.cells() {
-                    if let Cell::Text(v) = cell {
-                        if !std::ptr::eq(v.as_str(), d.as_str()) {
-                            index
-                                .entry(v.as_str())
-                                .or_default()
-                                .extend(names.iter().copied());
-                        }
+                // attackToExcel matches the ID against every cell of the row; only the ID
+                // columns can hold an ATT&CK ID.
+                for key in ["source ID", "target ID"] {
+                    if let Some(Cell::Text(v)) = row.get(key) {
+                        index.entry(&**v).or_default().extend(names.iter().copied());
                     }
                 }
             }
@@ -336,7 +355,7 @@ pub(crate) fn relationship_citations(ids: &[String], codex: &Frames) -> Vec<Cell
                         .unwrap_or_default()
                 })
                 .collect();
-            Cell::Text(parts.join(","))
+            Cell::Text(parts.join(",").into())
         })
         .collect()
 }

@@ -1,6 +1,8 @@
 //! Sheets built row by row the way pandas builds a DataFrame from a list of dicts: columns in the
 //! order their keys first appear, missing cells empty.
 
+use std::sync::Arc;
+
 use serde_json::Value;
 
 /// One cell of a sheet.
@@ -8,8 +10,8 @@ use serde_json::Value;
 pub enum Cell {
     /// No value (pandas' NaN): an empty cell.
     Empty,
-    /// Text.
-    Text(String),
+    /// Text (shared: the same relationship row appears in several sheets).
+    Text(Arc<str>),
     /// A boolean (`is sub-technique`, `supports remote`).
     Bool(bool),
 }
@@ -59,37 +61,32 @@ pub struct Sheet {
 /// One row being built: key/value pairs in insertion order; setting a key again replaces its
 /// value in place (as a dict does).
 #[derive(Debug, Default, Clone)]
-pub struct Row(Vec<(String, Cell)>);
+pub struct Row(Vec<(&'static str, Cell)>);
 
 impl Row {
     /// Sets a value.
-    pub fn set(&mut self, key: &str, value: Cell) {
-        match self.0.iter_mut().find(|(k, _)| k == key) {
+    pub fn set(&mut self, key: &'static str, value: Cell) {
+        match self.0.iter_mut().find(|(k, _)| *k == key) {
             Some(slot) => slot.1 = value,
-            None => self.0.push((key.to_string(), value)),
+            None => self.0.push((key, value)),
         }
     }
 
     /// Sets a text value.
-    pub fn text(&mut self, key: &str, value: impl Into<String>) {
+    pub fn text(&mut self, key: &'static str, value: impl Into<Arc<str>>) {
         self.set(key, Cell::Text(value.into()));
-    }
-
-    /// Every value, in insertion order.
-    pub fn cells(&self) -> impl Iterator<Item = &Cell> {
-        self.0.iter().map(|(_, v)| v)
     }
 
     /// The value of a key.
     pub fn get(&self, key: &str) -> Option<&Cell> {
-        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+        self.0.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
     }
 }
 
 /// A table being built from rows.
 #[derive(Debug, Default, Clone)]
 pub struct Table {
-    columns: Vec<String>,
+    columns: Vec<&'static str>,
     rows: Vec<Row>,
 }
 
@@ -98,7 +95,7 @@ impl Table {
     pub fn push(&mut self, row: Row) {
         for (k, _) in &row.0 {
             if !self.columns.contains(k) {
-                self.columns.push(k.clone());
+                self.columns.push(k);
             }
         }
         self.rows.push(row);
@@ -128,12 +125,12 @@ impl Table {
     }
 
     /// Adds a column at the end with one value per row (in row order).
-    pub fn add_column(&mut self, name: &str, values: Vec<Cell>) {
+    pub fn add_column(&mut self, name: &'static str, values: Vec<Cell>) {
         for (row, v) in self.rows.iter_mut().zip(values) {
             row.set(name, v);
         }
-        if !self.columns.iter().any(|c| c == name) {
-            self.columns.push(name.to_string());
+        if !self.columns.contains(&name) {
+            self.columns.push(name);
         }
     }
 
@@ -146,8 +143,8 @@ impl Table {
     }
 
     /// Keeps only these columns, in this order (pandas' `reindex(columns=…)`).
-    pub fn reindex(&mut self, columns: &[&str]) {
-        self.columns = columns.iter().map(|c| c.to_string()).collect();
+    pub fn reindex(&mut self, columns: &[&'static str]) {
+        self.columns = columns.to_vec();
     }
 
     /// The finished sheet.
@@ -164,7 +161,7 @@ impl Table {
             .collect();
         Sheet {
             name: name.to_string(),
-            columns: self.columns,
+            columns: self.columns.iter().map(|c| c.to_string()).collect(),
             rows,
             merges: Vec::new(),
         }
