@@ -127,7 +127,7 @@ def check(name, sample_every):
                 continue
             c.equal(f"{name} object_by_attack_id({attack_id}, {t})",
                     lists["object_by_attack_id"].get(f"{attack_id} {t}"), [found["id"]] if found else [])
-        if "name" in o:
+        if "name" in o and t in mad.stix_types:
             c.equal(f"{name} objects_by_name({o['name']!r}, {t})", lists["objects_by_name"][f"{o['name']} {t}"],
                     ids(mad.get_objects_by_name(o["name"], t)))
         alias_field = {"intrusion-set": "aliases", "campaign": "aliases", "malware": "x_mitre_aliases", "tool": "x_mitre_aliases"}
