@@ -5,6 +5,8 @@ types are diff_stix's, with techniques split into techniques and sub-techniques 
 their union) and tactics added (diff_stix has none, so they are not compared).
 """
 
+import contextlib
+import io
 import os
 import time
 
@@ -36,7 +38,8 @@ def diff_stix(domain, old_name, new_name):
 
     from loguru import logger
     logger.remove()
-    return CachedDiffStix(domains=[domain], unchanged=True, old=DATA, new=DATA, include_contributors=True)
+    with contextlib.redirect_stdout(io.StringIO()):  # its progress bars
+        return CachedDiffStix(domains=[domain], unchanged=True, old=DATA, new=DATA, include_contributors=True)
 
 
 def check(domain, old, new):

@@ -5,6 +5,9 @@ Each bundle is loaded once per process into a stix2 MemoryStore and shared by ev
 
 import json
 import os
+
+# mitreattack-python's progress bars (tqdm) would fill the logs.
+os.environ.setdefault("TQDM_DISABLE", "1")
 import subprocess
 import sys
 import time

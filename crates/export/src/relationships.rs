@@ -2,6 +2,7 @@
 //! split into attackToExcel's named sheets, and the `relationship citations` column.
 
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 
 use serde_json::Value;
 
@@ -54,7 +55,7 @@ fn attack_id(v: &Value) -> Option<&str> {
 /// A relationship row with its sort key and the STIX types of its ends.
 pub(crate) struct RelRow {
     row: Row,
-    key: [Option<String>; 9],
+    key: [Option<Arc<str>>; 9],
     types: [&'static str; 2],
 }
 
@@ -109,10 +110,9 @@ fn build_rows(stix: &Stix) -> AllRows {
         if let Some(m) = &rv.modified {
             row.text("last modified", format_date(m));
         }
-        let text = |k: &str| {
-            row.get(k)
-                .filter(|c| **c != Cell::Empty)
-                .map(|c| c.text().to_string())
+        let text = |k: &str| match row.get(k) {
+            Some(Cell::Text(t)) => Some(t.clone()),
+            _ => None,
         };
         let key = [
             text("mapping type"),

@@ -113,15 +113,16 @@ impl Table {
 
     /// Sorts rows by the text of a column (stable, empty last).
     pub fn sort_by(&mut self, column: &str) {
-        self.rows.sort_by(|a, b| {
-            let key = |r: &Row| r.get(column).map(|c| c.text().to_string());
-            match (key(a), key(b)) {
+        fn key<'r>(r: &'r Row, column: &str) -> Option<&'r str> {
+            r.get(column).map(Cell::text)
+        }
+        self.rows
+            .sort_by(|a, b| match (key(a, column), key(b, column)) {
                 (Some(x), Some(y)) => x.cmp(&y),
                 (Some(_), None) => std::cmp::Ordering::Less,
                 (None, Some(_)) => std::cmp::Ordering::Greater,
                 (None, None) => std::cmp::Ordering::Equal,
-            }
-        });
+            });
     }
 
     /// Adds a column at the end with one value per row (in row order).
