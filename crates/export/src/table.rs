@@ -118,7 +118,7 @@ impl Table {
         }
         self.rows
             .sort_by(|a, b| match (key(a, column), key(b, column)) {
-                (Some(x), Some(y)) => x.cmp(&y),
+                (Some(x), Some(y)) => x.cmp(y),
                 (Some(_), None) => std::cmp::Ordering::Less,
                 (None, Some(_)) => std::cmp::Ordering::Greater,
                 (None, None) => std::cmp::Ordering::Equal,

@@ -109,6 +109,8 @@ fn export(
     force: bool,
 ) -> anyhow::Result<ExitCode> {
     let path = ctx.bundle_path(ctx.global.domain, ctx.global.attack_version)?;
+    // `..default()` keeps this literal valid when LoadOptions gains fields.
+    #[allow(clippy::needless_update)]
     let options = navlayer_attack::LoadOptions {
         fallback_release: ctx.global.attack_version,
         keep_raw_json: true,
