@@ -129,6 +129,7 @@ pub fn export(catalogue: &Catalogue) -> Result<Export, ExportError> {
         use rayon::prelude::*;
         types
             .par_iter()
+            .with_max_len(1)
             .map(|(name, f)| (*name, f(&stix)))
             .collect()
     };

@@ -192,8 +192,19 @@ impl Export {
     /// Writes every workbook as XLSX into `<dir>/<prefix>/`; returns the files written.
     pub fn write_xlsx(&self, dir: &Path, force: bool) -> Result<Vec<PathBuf>, ExportError> {
         let folder = self.folder(dir)?;
-        self.workbooks
+        // Largest workbooks first, one task each, so both threads stay busy to the end.
+        let mut order: Vec<&crate::Workbook> = self.workbooks.iter().collect();
+        order.sort_by_key(|wb| {
+            std::cmp::Reverse(
+                wb.sheets
+                    .iter()
+                    .map(|s| s.rows.len() * s.columns.len())
+                    .sum::<usize>(),
+            )
+        });
+        let mut written: Vec<PathBuf> = order
             .par_iter()
+            .with_max_len(1)
             .map(|wb| {
                 let path = folder.join(&wb.file_name);
                 let mut book = XlsxBook::new();
@@ -206,7 +217,14 @@ impl Export {
                 write_atomic(&path, &bytes, force)?;
                 Ok(path)
             })
-            .collect()
+            .collect::<Result<_, ExportError>>()?;
+        // In the export's order (per-type workbooks, then the master).
+        written.sort_by_key(|p| {
+            self.workbooks
+                .iter()
+                .position(|wb| p.ends_with(&wb.file_name))
+        });
+        Ok(written)
     }
 
     /// Writes every sheet of every workbook as CSV into `<dir>/<prefix>/`, named
