@@ -1,11 +1,13 @@
 //! # navlayer-render-pdf
 //!
-//! Input: a [`MatrixView`] from `navlayer-render`. Output: a vector PDF ([`pdf`]) with the
-//! bundled DejaVu Sans Condensed faces embedded (subset) and every label as real, selectable,
-//! searchable text: one page, or one page per matrix of the domain (`pages: perMatrix`).
+//! Input: a [`MatrixView`] (or its page [`Drawing`]) from `navlayer-render`. Output: a vector PDF
+//! ([`pdf`]) with the bundled DejaVu Sans Condensed faces embedded (subset, with a ToUnicode
+//! map) and every label as real, selectable, searchable text: one page, or one page per matrix
+//! of the domain (`pages: perMatrix`).
 //!
-//! Each page is the SVG `navlayer-render-svg` writes for it, parsed by usvg (with the bundled
-//! font only) and drawn by krilla-svg, so the PDF shows exactly what the SVG and PNG show.
+//! The pages are drawn with krilla (typst's PDF writer) from the same layout shapes the SVG and
+//! PNG are made of, glyph by glyph with the advances the layout measured, so the PDF shows
+//! exactly what the SVG shows, at the speed of writing it.
 //!
 //! ```no_run
 //! # fn demo(view: &navlayer_render::MatrixView) -> Result<(), navlayer_render::RenderError> {
@@ -15,14 +17,14 @@
 //! # Ok(()) }
 //! ```
 
+mod draw;
+
 use krilla::geom::Size;
 use krilla::metadata::Metadata;
 use krilla::page::PageSettings;
 use krilla::Document;
-use krilla_svg::{SurfaceExt, SvgSettings};
 use navlayer_render::layout::Drawing;
 use navlayer_render::{MatrixView, RenderError, RenderOptions};
-use navlayer_render_svg::{page_svg, usvg_options};
 
 fn err(message: String) -> RenderError {
     RenderError::Backend {
@@ -39,7 +41,7 @@ pub fn pdf(view: &MatrixView, opts: &RenderOptions) -> Result<Vec<u8>, RenderErr
 
 /// A laid-out drawing as a PDF document, one PDF page per drawing page.
 pub fn pdf_of(drawing: &Drawing, view: &MatrixView) -> Result<Vec<u8>, RenderError> {
-    let usvg = usvg_options();
+    let fonts = draw::Fonts::bundled().ok_or_else(|| err("the bundled font does not load".into()))?;
     let mut document = Document::new();
     document.set_metadata(
         Metadata::new()
@@ -48,16 +50,11 @@ pub fn pdf_of(drawing: &Drawing, view: &MatrixView) -> Result<Vec<u8>, RenderErr
             .producer(format!("navlayer {}", env!("CARGO_PKG_VERSION"))),
     );
     for page in &drawing.pages {
-        let text = page_svg(page, &view.name, false);
-        let tree = navlayer_render_svg::resvg::usvg::Tree::from_str(&text, &usvg)
-            .map_err(|e| err(e.to_string()))?;
         let size = Size::from_wh(page.width as f32, page.height as f32)
             .ok_or_else(|| err(format!("bad page size {}×{}", page.width, page.height)))?;
         let mut p = document.start_page_with(PageSettings::new(size));
         let mut surface = p.surface();
-        surface
-            .draw_svg(&tree, size, SvgSettings::default())
-            .ok_or_else(|| err("the page could not be drawn".into()))?;
+        draw::page(&mut surface, page, &fonts);
         surface.finish();
         p.finish();
     }

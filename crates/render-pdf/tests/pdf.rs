@@ -140,11 +140,7 @@ fn one_page_per_matrix() {
     let path = navlayer_testdata::bundle_path("mobile-attack-18.1.json");
     let mut bundle: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&path).expect("bundle")).expect("json");
-    for o in bundle["objects"].as_array_mut().expect("objects") {
-        if o["type"] == "x-mitre-matrix" {
-            o["x_mitre_deprecated"] = serde_json::Value::Bool(false);
-        }
-    }
+    common::second_matrix(&mut bundle);
     let bytes = serde_json::to_vec(&bundle).expect("json");
     let cat = navlayer_attack::Catalogue::from_slice(&bytes, &path, &Default::default())
         .expect("catalogue");

@@ -47,7 +47,7 @@ fn snapshots_of_every_layout() {
             .count();
         let groups = doc
             .descendants()
-            .filter(|n| n.attribute("class").is_some_and(|c| c.starts_with("technique")))
+            .filter(|n| matches!(n.attribute("class"), Some("technique" | "technique sub")))
             .count();
         assert_eq!(groups, drawn, "{name}");
         insta::assert_snapshot!(format!("svg_{name}"), svg);

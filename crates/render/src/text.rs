@@ -58,6 +58,11 @@ pub struct Words {
 }
 
 impl Words {
+    /// Number of words.
+    pub fn len(&self) -> usize {
+        self.words.len()
+    }
+
     /// True when there is no word.
     pub fn is_empty(&self) -> bool {
         self.words.is_empty()
@@ -170,6 +175,29 @@ impl Words {
             lines.push((current, width));
         }
         lines
+    }
+
+    /// The narrowest line width (em) at which the words wrap into at most `lines` lines.
+    pub fn min_em(&self, lines: usize) -> f64 {
+        let widest = self.widest();
+        if lines >= self.words.len() {
+            return widest;
+        }
+        let total: f64 = self.words.iter().map(|(_, w)| *w).sum::<f64>()
+            + self.space * (self.words.len() - 1) as f64;
+        if lines <= 1 {
+            return total;
+        }
+        let (mut lo, mut hi) = (widest, total);
+        for _ in 0..22 {
+            let mid = (lo + hi) / 2.0;
+            if self.line_count(mid).is_some_and(|n| n <= lines) {
+                hi = mid;
+            } else {
+                lo = mid;
+            }
+        }
+        hi
     }
 
     /// Width of the widest word, in em.

@@ -353,16 +353,12 @@ fn parents_count_annotated_and_visible_subtechniques() {
 
 #[test]
 fn matrices_come_from_the_data() {
-    // Mobile 18.1 holds a deprecated second matrix; un-deprecating it gives two matrices, each
-    // with its own columns in its own order.
+    // Mobile 18.1 with its deprecated second matrix brought back over three live tactics: two
+    // matrices, each with its own columns in its own order.
     let path = navlayer_testdata::bundle_path("mobile-attack-18.1.json");
     let mut bundle: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&path).expect("bundle")).expect("json");
-    for o in bundle["objects"].as_array_mut().expect("objects") {
-        if o["type"] == "x-mitre-matrix" {
-            o["x_mitre_deprecated"] = serde_json::Value::Bool(false);
-        }
-    }
+    common::second_matrix(&mut bundle);
     let bytes = serde_json::to_vec(&bundle).expect("json");
     let cat = navlayer_attack::Catalogue::from_slice(&bytes, &path, &Default::default())
         .expect("catalogue");
@@ -370,7 +366,8 @@ fn matrices_come_from_the_data() {
     let view = MatrixView::build(&layer, &cat, &RenderOptions::default());
     let names: Vec<&str> = view.matrices.iter().map(|m| m.name.as_str()).collect();
     assert_eq!(names.len(), 2, "{names:?}");
-    assert!(names.contains(&"Mobile ATT&CK"));
+    assert_eq!(names, ["Network-Based Effects", "Mobile ATT&CK"]);
+    assert_eq!(view.matrices[0].count, 3);
     for (i, m) in view.matrices.iter().enumerate() {
         assert!(view.columns[m.first..m.first + m.count]
             .iter()

@@ -40,16 +40,34 @@ pub(crate) fn pad_v(s: f64) -> f64 {
     0.12 * s
 }
 
-/// Size of the count run relative to the label.
-const COUNT_SCALE: f64 = 0.8;
+/// Size of the count run relative to the label (the same: it must stay readable).
+const COUNT_SCALE: f64 = 1.0;
 
 /// Where a slot sits within its column: which part, its offset into the part and how much
 /// narrower than the part it is.
 #[derive(Debug, Clone, Copy)]
 struct Place {
     part: usize,
-    offset: f64,
-    reduce: f64,
+    offset: Inset,
+    reduce: Inset,
+}
+
+/// A width that depends on the page: none, a handle bar, the flat layout's indent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Inset {
+    None,
+    Handle,
+    Indent,
+}
+
+impl Inset {
+    fn width(self, f: Fixed) -> f64 {
+        match self {
+            Inset::None => 0.0,
+            Inset::Handle => f.handle,
+            Inset::Indent => f.indent,
+        }
+    }
 }
 
 /// A cell to place: which cell of the view, where, and how many rows it spans.
@@ -62,6 +80,23 @@ struct Slot<'a> {
     count: Option<String>,
     score: Option<String>,
     score_em: f64,
+    words_len: usize,
+    widest: f64,
+    /// `need[n - 1]`: the label's narrowest width for at most `n` lines, in em.
+    need: Vec<f64>,
+}
+
+/// Lines for which [`Slot::need`] is computed exactly (more lines use the last, a safe bound).
+const NEED_LINES: usize = 6;
+
+impl Slot<'_> {
+    /// The narrowest label width, in em, for at most `lines` lines (`lines` ≥ 1).
+    fn need_em(&self, lines: usize) -> f64 {
+        if lines >= self.words_len {
+            return self.widest;
+        }
+        self.need[lines.min(self.need.len()) - 1]
+    }
 }
 
 /// Where a handle bar goes.
@@ -92,6 +127,8 @@ struct Plan<'a> {
     /// Sub-technique bars (flat): first row, rows.
     bars: Vec<(usize, usize)>,
     head: Words,
+    /// The heading's narrowest width for [`HEAD_LINES`] lines, in em of the heading size.
+    head_em: f64,
 }
 
 /// The tactic heading text: `TA0002: Execution` with IDs shown, else the name.
@@ -148,11 +185,18 @@ fn slot<'a>(ctx: &Ctx<'_>, cell: &'a Cell, place: Place, row: usize, rows: usize
         .as_deref()
         .map(|s| ctx.m.width(s, 1.0, true))
         .unwrap_or(0.0);
+    let words_len = words.len();
+    let need = (1..=NEED_LINES.min(words_len.max(1)))
+        .map(|n| words.min_em(n))
+        .collect();
     Slot {
         cell,
         place,
         row,
         rows,
+        widest: words.widest(),
+        words_len,
+        need,
         words,
         count,
         score,
@@ -180,7 +224,7 @@ fn has_subs(c: &Cell) -> bool {
     c.sub_total > 0 || c.sub_count > 0
 }
 
-fn side_plan<'a>(ctx: &Ctx<'_>, col: &'a Column, f: Fixed) -> Plan<'a> {
+fn side_plan<'a>(ctx: &Ctx<'_>, col: &'a Column) -> Plan<'a> {
     let two = col.cells.iter().any(|x| x.expanded);
     let mut plan = Plan {
         column: col,
@@ -189,16 +233,18 @@ fn side_plan<'a>(ctx: &Ctx<'_>, col: &'a Column, f: Fixed) -> Plan<'a> {
         slots: Vec::new(),
         handles: Vec::new(),
         bars: Vec::new(),
+        head_em: 0.0,
         head: ctx.m.words(&tactic_label(ctx, col), true),
     };
+    plan.head_em = plan.head.min_em(HEAD_LINES);
     for (parent, shown) in groups(col) {
         let rows = shown.len().max(1);
         let row = plan.rows;
         let inner = has_subs(parent) && !two;
         let place = Place {
             part: 0,
-            offset: 0.0,
-            reduce: if inner { f.handle } else { 0.0 },
+            offset: Inset::None,
+            reduce: if inner { Inset::Handle } else { Inset::None },
         };
         plan.slots.push(slot(ctx, parent, place, row, rows));
         if has_subs(parent) {
@@ -216,8 +262,8 @@ fn side_plan<'a>(ctx: &Ctx<'_>, col: &'a Column, f: Fixed) -> Plan<'a> {
         for (k, s) in shown.iter().enumerate() {
             let place = Place {
                 part: 1,
-                offset: 0.0,
-                reduce: 0.0,
+                offset: Inset::None,
+                reduce: Inset::None,
             };
             plan.slots.push(slot(ctx, s, place, row + k, 1));
         }
@@ -226,7 +272,7 @@ fn side_plan<'a>(ctx: &Ctx<'_>, col: &'a Column, f: Fixed) -> Plan<'a> {
     plan
 }
 
-fn flat_plan<'a>(ctx: &Ctx<'_>, col: &'a Column, f: Fixed) -> Plan<'a> {
+fn flat_plan<'a>(ctx: &Ctx<'_>, col: &'a Column) -> Plan<'a> {
     let mut plan = Plan {
         column: col,
         parts: 1,
@@ -234,11 +280,17 @@ fn flat_plan<'a>(ctx: &Ctx<'_>, col: &'a Column, f: Fixed) -> Plan<'a> {
         slots: Vec::new(),
         handles: Vec::new(),
         bars: Vec::new(),
+        head_em: 0.0,
         head: ctx.m.words(&tactic_label(ctx, col), true),
     };
+    plan.head_em = plan.head.min_em(HEAD_LINES);
     for (parent, shown) in groups(col) {
         let row = plan.rows;
-        let offset = if has_subs(parent) { f.handle } else { 0.0 };
+        let offset = if has_subs(parent) {
+            Inset::Handle
+        } else {
+            Inset::None
+        };
         let place = Place {
             part: 0,
             offset,
@@ -259,8 +311,8 @@ fn flat_plan<'a>(ctx: &Ctx<'_>, col: &'a Column, f: Fixed) -> Plan<'a> {
         for (k, s) in shown.iter().enumerate() {
             let place = Place {
                 part: 0,
-                offset: f.indent,
-                reduce: f.indent,
+                offset: Inset::Indent,
+                reduce: Inset::Indent,
             };
             plan.slots.push(slot(ctx, s, place, row + 1 + k, 1));
         }
@@ -286,13 +338,13 @@ fn row_height(rows: usize, avail: f64, s: f64) -> f64 {
 }
 
 /// Width taken by a slot's padding and score at size `s`, in points.
-fn slot_overhead(slot: &Slot<'_>, s: f64) -> f64 {
+fn slot_overhead(slot: &Slot<'_>, s: f64, f: Fixed) -> f64 {
     let score = if slot.score.is_some() {
         slot.score_em * s + 0.3 * s
     } else {
         0.0
     };
-    2.0 * pad_h(s) + score + slot.place.reduce
+    2.0 * pad_h(s) + score + slot.place.reduce.width(f)
 }
 
 /// Lines a slot may use in its rows.
@@ -302,70 +354,24 @@ fn max_lines(slot: &Slot<'_>, row_h: f64, s: f64) -> usize {
 
 /// The narrowest width of part `part` of a plan at which every slot's label fits its lines,
 /// or `None` when some slot has room for no line at all.
-fn part_min_width(plan: &Plan<'_>, part: usize, row_h: f64, s: f64, limit: f64) -> Option<f64> {
-    let slots: Vec<&Slot<'_>> = plan
-        .slots
-        .iter()
-        .filter(|sl| sl.place.part == part && !sl.words.is_empty())
-        .collect();
-    let mut lo: f64 = 0.0;
-    for sl in &slots {
-        if max_lines(sl, row_h, s) == 0 {
+fn part_min_width(plan: &Plan<'_>, part: usize, row_h: f64, s: f64, f: Fixed) -> Option<f64> {
+    let mut need: f64 = 0.0;
+    for sl in plan.slots.iter().filter(|sl| sl.place.part == part) {
+        if sl.words_len == 0 {
+            continue;
+        }
+        let lines = max_lines(sl, row_h, s);
+        if lines == 0 {
             return None;
         }
-        lo = lo.max(sl.words.widest() * s + slot_overhead(sl, s));
+        need = need.max(sl.need_em(lines) * s + slot_overhead(sl, s, f));
     }
-    let ok = |w: f64| {
-        slots.iter().all(|sl| {
-            let em = (w - slot_overhead(sl, s)) / s;
-            sl.words
-                .line_count(em)
-                .is_some_and(|n| n <= max_lines(sl, row_h, s))
-        })
-    };
-    if ok(lo) {
-        return Some(lo);
-    }
-    let mut hi = limit;
-    if !ok(hi) {
-        return None;
-    }
-    for _ in 0..14 {
-        let mid = (lo + hi) / 2.0;
-        if ok(mid) {
-            hi = mid;
-        } else {
-            lo = mid;
-        }
-    }
-    Some(hi)
+    Some(need)
 }
 
 /// The width the tactic name needs to wrap into the heading row.
-fn head_min_width(plan: &Plan<'_>, s: f64, limit: f64) -> Option<f64> {
-    let st = s * 1.05;
-    let ok = |w: f64| {
-        plan.head
-            .line_count((w - 2.0 * pad_h(s)) / st)
-            .is_some_and(|n| n <= HEAD_LINES)
-    };
-    let mut lo = plan.head.widest() * st + 2.0 * pad_h(s);
-    if ok(lo) {
-        return Some(lo);
-    }
-    let mut hi = limit;
-    if !ok(hi) {
-        return None;
-    }
-    for _ in 0..14 {
-        let mid = (lo + hi) / 2.0;
-        if ok(mid) {
-            hi = mid;
-        } else {
-            lo = mid;
-        }
-    }
-    Some(hi)
+fn head_min_width(plan: &Plan<'_>, s: f64) -> f64 {
+    plan.head_em * s * 1.05 + 2.0 * pad_h(s)
 }
 
 /// Widths of every part of every column at size `s` (`None`: does not fit the area).
@@ -381,10 +387,10 @@ fn widths(plans: &[Plan<'_>], area: Area, f: Fixed, s: f64) -> Option<Vec<[f64; 
         let row_h = row_height(p.rows, avail, s);
         let mut w = [0.0; 2];
         for (part, slot_w) in w.iter_mut().enumerate().take(p.parts) {
-            *slot_w = part_min_width(p, part, row_h, s, limit)?.max(s);
+            *slot_w = part_min_width(p, part, row_h, s, f)?.max(s);
         }
         let handle = if p.parts == 2 { f.handle } else { 0.0 };
-        let head = head_min_width(p, s, limit)?;
+        let head = head_min_width(p, s);
         let total = w[0] + w[1] + handle;
         if head > total {
             w[0] += head - total;
@@ -472,18 +478,30 @@ fn even_widths(plans: &[Plan<'_>], area: Area, f: Fixed) -> Vec<[f64; 2]> {
         .collect()
 }
 
-pub(crate) fn grid(ctx: &Ctx<'_>, columns: &[usize], area: Area, kind: LayoutKind) -> Body {
-    let f = Fixed::of(area);
-    let plans: Vec<Plan<'_>> = columns
+/// The columns of a page with their labels measured, ready to be fitted to any page.
+pub(crate) struct Prepared<'a> {
+    plans: Vec<Plan<'a>>,
+}
+
+/// Measures the labels of the page's columns once (the page search lays them out many times).
+pub(crate) fn prepare<'a>(ctx: &Ctx<'a>, columns: &[usize], kind: LayoutKind) -> Prepared<'a> {
+    let view: &'a crate::view::MatrixView = ctx.view;
+    let plans = columns
         .iter()
         .map(|&i| {
-            let col = &ctx.view.columns[i];
+            let col = &view.columns[i];
             match kind {
-                LayoutKind::Flat => flat_plan(ctx, col, f),
-                _ => side_plan(ctx, col, f),
+                LayoutKind::Flat => flat_plan(ctx, col),
+                _ => side_plan(ctx, col),
             }
         })
         .collect();
+    Prepared { plans }
+}
+
+pub(crate) fn grid(ctx: &Ctx<'_>, prepared: &Prepared<'_>, area: Area) -> Body {
+    let f = Fixed::of(area);
+    let plans = &prepared.plans;
     let s = ctx
         .opts
         .font_size
@@ -535,14 +553,15 @@ pub(crate) fn grid(ctx: &Ctx<'_>, columns: &[usize], area: Area, kind: LayoutKin
             } else {
                 x + w[0] + handle
             };
-            let cell_x = part_x + slot.place.offset;
-            let cell_w = w[slot.place.part] - slot.place.reduce;
+            let cell_x = part_x + slot.place.offset.width(f);
+            let cell_w = w[slot.place.part] - slot.place.reduce.width(f);
             let y = top + slot.row as f64 * row_h;
             body.cells.push(cell_box(
                 ctx,
                 slot,
                 (cell_x, y, cell_w, row_h * slot.rows as f64),
                 s,
+                f,
             ));
         }
         x += col_w + f.gap;
@@ -615,12 +634,18 @@ pub(crate) fn mark_color(ctx: &Ctx<'_>, c: &Cell) -> Option<Rgb> {
         .underline_color(c.comment.is_some(), !c.metadata.is_empty(), !c.links.is_empty())
 }
 
-fn cell_box(ctx: &Ctx<'_>, slot: &Slot<'_>, rect: (f64, f64, f64, f64), s: f64) -> CellBox {
+fn cell_box(
+    ctx: &Ctx<'_>,
+    slot: &Slot<'_>,
+    rect: (f64, f64, f64, f64),
+    s: f64,
+    f: Fixed,
+) -> CellBox {
     let c = slot.cell;
     let (cx, y, w, h) = rect;
     let fg = text_color(ctx, c);
-    let avail = ((w + slot.place.reduce - slot_overhead(slot, s)) / s).max(0.0);
-    let max_lines = (((h - 2.0 * pad_v(s)) / (s * LINE_HEIGHT)).floor() as usize).max(1);
+    let avail = ((w + slot.place.reduce.width(f) - slot_overhead(slot, s, f)) / s).max(0.0);
+    let max_lines = (((h - 2.0 * pad_v(s)) / (s * LINE_HEIGHT) + 1e-9).floor() as usize).max(1);
     let (wrapped, cut) = match slot.words.wrap(avail) {
         Some(l) if l.len() <= max_lines => (l, false),
         _ => {

@@ -325,7 +325,15 @@ pub fn layout(view: &MatrixView, opts: &RenderOptions) -> Result<Drawing, Render
         pal: opts.theme.palette(),
         m: &m,
     };
-    let groups = page_groups(view, opts.pages);
+    let groups: Vec<Group<'_>> = page_groups(view, opts.pages)
+        .into_iter()
+        .map(|(matrices, columns)| Group {
+            prepared: (view.layout != LayoutKind::Mini)
+                .then(|| grid::prepare(&ctx, &columns, view.layout)),
+            matrices,
+            columns,
+        })
+        .collect();
     let min = opts.readable_min();
     let mut drawing = match opts.fit {
         Fit::Page => draw_on(&ctx, &groups, opts.page_size, opts.orientation),
@@ -398,9 +406,16 @@ fn page_groups(view: &MatrixView, pages: Pages) -> Vec<(Vec<String>, Vec<usize>)
     }
 }
 
+/// The columns of one page, measured once for every page size tried.
+struct Group<'a> {
+    matrices: Vec<String>,
+    columns: Vec<usize>,
+    prepared: Option<grid::Prepared<'a>>,
+}
+
 fn draw_on(
     ctx: &Ctx<'_>,
-    groups: &[(Vec<String>, Vec<usize>)],
+    groups: &[Group<'_>],
     size: PageSize,
     orientation: Orientation,
 ) -> Drawing {
@@ -409,7 +424,7 @@ fn draw_on(
     let margin = margin(w_in.min(h_in));
     let mut warnings = Vec::new();
     let mut pages = Vec::new();
-    for (matrices, columns) in groups {
+    for group in groups {
         let head = header::header(ctx, margin, width - 2.0 * margin, w_in.min(h_in));
         let top = margin + head.height;
         let area = grid::Area {
@@ -418,9 +433,9 @@ fn draw_on(
             w: width - 2.0 * margin,
             h: (height - margin - top).max(1.0),
         };
-        let body = match ctx.view.layout {
-            LayoutKind::Mini => mini::mini(ctx, columns, area),
-            kind => grid::grid(ctx, columns, area, kind),
+        let body = match &group.prepared {
+            Some(prepared) => grid::grid(ctx, prepared, area),
+            None => mini::mini(ctx, &group.columns, area),
         };
         let cut = body.cells.iter().filter(|c| c.cut).count();
         if cut > 0 {
@@ -433,7 +448,7 @@ fn draw_on(
             width,
             height,
             background: ctx.pal.background,
-            matrices: matrices.clone(),
+            matrices: group.matrices.clone(),
             header: head.shapes,
             legend: head.legend,
             tactics: body.tactics,

@@ -120,3 +120,21 @@ pub fn hostile_view() -> MatrixView {
     let catalogue = navlayer_testdata::catalogue("enterprise-attack-18.1.json");
     MatrixView::build(&hostile_layer(), &catalogue, &RenderOptions::default())
 }
+
+/// Brings back the deprecated second matrix of a mobile bundle ("Network-Based Effects", whose
+/// own tactics are deprecated too) over the last three tactics of the main matrix, so the
+/// bundle has two live matrices.
+pub fn second_matrix(bundle: &mut serde_json::Value) {
+    let objects = bundle["objects"].as_array_mut().expect("objects");
+    let main: Vec<serde_json::Value> = objects
+        .iter()
+        .find(|o| o["type"] == "x-mitre-matrix" && o["x_mitre_deprecated"] != true)
+        .and_then(|m| m["tactic_refs"].as_array().cloned())
+        .expect("main matrix");
+    for o in objects.iter_mut() {
+        if o["type"] == "x-mitre-matrix" && o["x_mitre_deprecated"] == true {
+            o["x_mitre_deprecated"] = serde_json::Value::Bool(false);
+            o["tactic_refs"] = serde_json::Value::Array(main[main.len() - 3..].to_vec());
+        }
+    }
+}
