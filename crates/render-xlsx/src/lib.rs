@@ -141,7 +141,7 @@ impl Writer<'_> {
             .display_score()
             .filter(|_| self.opts.scores == Scores::InCell)
         {
-            text.push_str(&format!(" ({})", format_score(s)));
+            text.push_str(&format!(" · score {}", format_score(s)));
         }
         text
     }
@@ -169,7 +169,7 @@ impl Writer<'_> {
         }
         if let Some(note) = note_text(c, self.view.layout == LayoutKind::Mini) {
             let n = Note::new(note)
-                .set_author("navlayer")
+                .add_author_prefix(false)
                 .set_width(320)
                 .set_height(160);
             ws.insert_note(row, col, &n)?;

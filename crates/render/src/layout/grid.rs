@@ -364,7 +364,8 @@ fn part_min_width(plan: &Plan<'_>, part: usize, row_h: f64, s: f64, f: Fixed) ->
         if lines == 0 {
             return None;
         }
-        need = need.max(sl.need_em(lines) * s + slot_overhead(sl, s, f));
+        // A hair wider than the exact minimum, so rounding never costs a line.
+        need = need.max((sl.need_em(lines) + 1e-6) * s + slot_overhead(sl, s, f));
     }
     Some(need)
 }
