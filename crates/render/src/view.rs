@@ -848,13 +848,18 @@ impl MatrixView {
         s
     }
 
-    /// The platforms the header lists: the filter, or every platform of the release.
-    pub fn shown_platforms(&self) -> &[String] {
-        if self.platforms.is_empty() {
+    /// The platforms the header lists: the filter, or every platform of the release (ICS
+    /// releases name only the placeholder `None`, which is not listed).
+    pub fn shown_platforms(&self) -> Vec<&str> {
+        let list = if self.platforms.is_empty() {
             &self.release_platforms
         } else {
             &self.platforms
-        }
+        };
+        list.iter()
+            .map(String::as_str)
+            .filter(|p| !p.eq_ignore_ascii_case("none"))
+            .collect()
     }
 
     /// The label of a cell as the layout shows it: `ID: name`, the ID, the name, or nothing.

@@ -57,6 +57,24 @@ fn assert_readable(page: &Page, min: f64) -> usize {
     lines
 }
 
+/// Tactic headings: the name whole (no word broken across lines) and inside the heading.
+fn assert_tactics_whole(view: &MatrixView, page: &Page) {
+    for t in &page.tactics {
+        let col = view
+            .columns
+            .iter()
+            .find(|c| c.shortname == t.shortname)
+            .expect("column");
+        let (name_lines, _count) = t.lines.split_at(t.lines.len() - 1);
+        for l in name_lines {
+            let (left, _, right, _) = l.bounds();
+            assert!(left >= t.x - EPS && right <= t.x + t.w + EPS, "{}", t.shortname);
+        }
+        let joined: Vec<String> = name_lines.iter().map(|l| l.text()).collect();
+        assert_eq!(joined.join(" "), col.name, "{}: {joined:?}", t.shortname);
+    }
+}
+
 /// Cells inside the page and not overlapping each other within a tactic.
 fn assert_on_page(page: &Page) {
     for c in &page.cells {
@@ -102,6 +120,7 @@ fn m1038_side_fit_auto_is_readable() {
     assert_eq!(d.pages.len(), 1);
     let page = &d.pages[0];
     let lines = assert_readable(page, 6.0);
+    assert_tactics_whole(&view, page);
     assert!(lines > 600, "{lines} lines");
     assert_on_page(page);
     assert_legend_complete(&view, page);
@@ -178,6 +197,7 @@ fn every_preset_keeps_text_in_its_cell() {
             .expect("layout");
             assert_readable(&d.pages[0], d.font_size);
             assert_on_page(&d.pages[0]);
+            assert_tactics_whole(&v, &d.pages[0]);
             if kind == LayoutKind::Side {
                 sizes.push(d.font_size);
             }

@@ -330,7 +330,7 @@ fn head_height(s: f64) -> f64 {
 }
 
 /// Rows are at most this many lines tall.
-const MAX_ROW_LINES: f64 = 2.0;
+const MAX_ROW_LINES: f64 = 3.0;
 
 /// The row height of a column with `rows` rows in `avail` points at size `s`.
 fn row_height(rows: usize, avail: f64, s: f64) -> f64 {
@@ -372,7 +372,7 @@ fn part_min_width(plan: &Plan<'_>, part: usize, row_h: f64, s: f64, f: Fixed) ->
 
 /// The width the tactic name needs to wrap into the heading row.
 fn head_min_width(plan: &Plan<'_>, s: f64) -> f64 {
-    plan.head_em * s * 1.05 + 2.0 * pad_h(s)
+    (plan.head_em + 1e-6) * s * 1.05 + 2.0 * pad_h(s)
 }
 
 /// Widths of every part of every column at size `s` (`None`: does not fit the area).
