@@ -138,13 +138,29 @@ fn page_fitting_is_reported_and_options_apply() {
     // Layout, sub-techniques, scores, header parts, theme, embedded font.
     let run = navlayer()
         .args([
-            "render", "-f", "svg", "--layout", "flat", "--subtechniques", "none", "--scores",
-            "none", "--no-platforms", "--theme", "dark", "--embed-font", "--annotated-only",
+            "render",
+            "-f",
+            "svg",
+            "--layout",
+            "flat",
+            "--subtechniques",
+            "none",
+            "--scores",
+            "none",
+            "--no-platforms",
+            "--theme",
+            "dark",
+            "--embed-font",
+            "--annotated-only",
         ])
         .arg(m1038())
         .output()
         .expect("run");
-    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
     let svg = String::from_utf8_lossy(&run.stdout);
     assert!(svg.contains("@font-face") && svg.contains(r##"fill="#1a1a23""##));
     assert!(!svg.contains(">platforms<"));

@@ -8,8 +8,8 @@ use navlayer_render::{LayoutKind, RenderOptions, Scores};
 
 const TAGS: [&str; 30] = [
     "html", "head", "meta", "title", "style", "body", "header", "h1", "p", "span", "dl", "dt",
-    "dd", "hr", "ul", "li", "a", "code", "section", "nav", "input", "button", "main", "h2",
-    "sub", "div", "aside", "h3", "script", "small",
+    "dd", "hr", "ul", "li", "a", "code", "section", "nav", "input", "button", "main", "h2", "sub",
+    "div", "aside", "h3", "script", "small",
 ];
 
 /// The attribute names of a start tag (quoted values skipped).
@@ -24,8 +24,8 @@ fn attribute_names(tag: &str) -> Vec<String> {
         while chars.peek().is_some_and(|c| c.is_whitespace()) {
             chars.next();
         }
-        let name: String = std::iter::from_fn(|| chars.next_if(|c| !c.is_whitespace() && *c != '='))
-            .collect();
+        let name: String =
+            std::iter::from_fn(|| chars.next_if(|c| !c.is_whitespace() && *c != '=')).collect();
         if name.is_empty() {
             break;
         }
@@ -111,7 +111,8 @@ fn snapshots_of_every_layout() {
         assert!(html.contains(&format!(r#"<main class="matrix {}""#, view.layout)));
         // One element per cell, sub-techniques of collapsed parents hidden.
         let cells = view.columns.iter().map(|c| c.cells.len()).sum::<usize>();
-        let drawn = html.matches(r#"<div class="t""#).count() + html.matches(r#"<div class="t "#).count();
+        let drawn =
+            html.matches(r#"<div class="t""#).count() + html.matches(r#"<div class="t "#).count();
         assert_eq!(drawn, cells, "{name}");
         insta::assert_snapshot!(format!("html_{name}"), without_assets(&html));
     }
@@ -135,7 +136,9 @@ fn layouts_mark_up_as_the_navigator_draws_them() {
     let subs_at = row.find(r#"<div class="subs">"#).expect("subs");
     assert!(parent_at < handle_at && handle_at < subs_at);
     assert!(row[subs_at..].contains(r#"data-id="T1059.001""#));
-    assert!(row.contains(r#"<sub class="count">(8/13)</sub>"#) || row.contains("<sub class=\"count"));
+    assert!(
+        row.contains(r#"<sub class="count">(8/13)</sub>"#) || row.contains("<sub class=\"count")
+    );
     // Comment underline colours come from the options.
     let mut marked = RenderOptions::default();
     marked.marks.comment_color = "#ff0000".into();
@@ -167,7 +170,10 @@ fn layouts_mark_up_as_the_navigator_draws_them() {
     assert!(html.contains(r#"aria-label="legend""#));
     let full = navlayer_render_html::html(&build(&side), &side);
     for v in ["0.0", "0.33", "0.67", "1.0"] {
-        assert!(full.contains(&format!(r#"<span class="value">{v}</span>"#)), "{v}");
+        assert!(
+            full.contains(&format!(r#"<span class="value">{v}</span>"#)),
+            "{v}"
+        );
     }
 }
 

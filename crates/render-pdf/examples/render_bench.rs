@@ -55,7 +55,8 @@ fn main() {
             svg_len = svg.len();
             let t = Instant::now();
             let view = MatrixView::build(&layer, &catalogue, &options);
-            let drawing = navlayer_render::layout(&view, &options).unwrap_or_else(|e| panic!("{e}"));
+            let drawing =
+                navlayer_render::layout(&view, &options).unwrap_or_else(|e| panic!("{e}"));
             let pdf = navlayer_render_pdf::pdf_of(&drawing, &view).unwrap_or_default();
             pdf_ms.push(t.elapsed().as_secs_f64() * 1e3);
             pdf_len = pdf.len();

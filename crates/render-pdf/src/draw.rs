@@ -154,7 +154,11 @@ fn shape(s: &mut Surface<'_>, shape: &Shape, fonts: &Fonts) {
 }
 
 fn text(s: &mut Surface<'_>, line: &TextLine, fonts: &Fonts) {
-    let face = if line.bold { &fonts.bold } else { &fonts.regular };
+    let face = if line.bold {
+        &fonts.bold
+    } else {
+        &fonts.regular
+    };
     let mut x = match line.anchor {
         Anchor::Start => line.x,
         Anchor::Middle => line.x - line.width / 2.0,

@@ -41,7 +41,8 @@ pub fn pdf(view: &MatrixView, opts: &RenderOptions) -> Result<Vec<u8>, RenderErr
 
 /// A laid-out drawing as a PDF document, one PDF page per drawing page.
 pub fn pdf_of(drawing: &Drawing, view: &MatrixView) -> Result<Vec<u8>, RenderError> {
-    let fonts = draw::Fonts::bundled().ok_or_else(|| err("the bundled font does not load".into()))?;
+    let fonts =
+        draw::Fonts::bundled().ok_or_else(|| err("the bundled font does not load".into()))?;
     let mut document = Document::new();
     document.set_metadata(
         Metadata::new()

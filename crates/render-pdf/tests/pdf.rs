@@ -95,15 +95,25 @@ fn every_layout_parses_with_the_font_embedded_and_text_extractable() {
         assert!(!fonts.is_empty(), "{name}: no font");
         for f in &fonts {
             assert!(f.starts_with("DejaVuSansCondensed"), "{name}: {f}");
-            assert!(f.contains("emb=yes") && f.contains("uni=yes"), "{name}: {f}");
+            assert!(
+                f.contains("emb=yes") && f.contains("uni=yes"),
+                "{name}: {f}"
+            );
         }
         let text = normalise(&poppler("pdftotext", &["-raw"], &pdf));
         for col in &view.columns {
-            assert!(text.contains(&normalise(&col.name)), "{name}: tactic {}", col.name);
+            assert!(
+                text.contains(&normalise(&col.name)),
+                "{name}: tactic {}",
+                col.name
+            );
         }
         if view.layout != LayoutKind::Mini {
             for n in some_names(&view, 12) {
-                assert!(text.contains(&normalise(&n)), "{name}: {n:?} not in the text");
+                assert!(
+                    text.contains(&normalise(&n)),
+                    "{name}: {n:?} not in the text"
+                );
             }
         }
         let summary = format!(
@@ -158,7 +168,11 @@ fn one_page_per_matrix() {
         let page = (i + 1).to_string();
         let text = normalise(&poppler("pdftotext", &["-f", &page, "-l", &page], &pdf));
         for col in &view.columns[m.first..m.first + m.count] {
-            assert!(text.contains(&normalise(&col.name)), "page {page}: {}", col.name);
+            assert!(
+                text.contains(&normalise(&col.name)),
+                "page {page}: {}",
+                col.name
+            );
         }
     }
     let single = navlayer_render_pdf::pdf(&view, &RenderOptions::default()).expect("pdf");

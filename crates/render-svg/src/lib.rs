@@ -92,8 +92,8 @@ pub fn png_from_svg(svg_text: &str, dpi: f64) -> Result<Vec<u8>, RenderError> {
         format: "png",
         message,
     };
-    let tree = resvg::usvg::Tree::from_str(svg_text, &usvg_options())
-        .map_err(|e| err(e.to_string()))?;
+    let tree =
+        resvg::usvg::Tree::from_str(svg_text, &usvg_options()).map_err(|e| err(e.to_string()))?;
     let size = tree.size();
     let dpi = if dpi.is_finite() && dpi > 0.0 {
         dpi

@@ -102,7 +102,11 @@ fn text(b: &mut String, t: &TextLine) {
 }
 
 fn tactic(b: &mut String, t: &TacticHead) {
-    let _ = write!(b, r#"<g class="tactic" data-tactic="{}">"#, xml(&t.shortname));
+    let _ = write!(
+        b,
+        r#"<g class="tactic" data-tactic="{}">"#,
+        xml(&t.shortname)
+    );
     if let Some(fill) = t.fill {
         rect(
             b,

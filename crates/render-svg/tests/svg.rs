@@ -7,7 +7,9 @@ use std::collections::HashMap;
 
 use navlayer_render::{RenderOptions, Theme};
 
-const ELEMENTS: [&str; 8] = ["svg", "title", "rect", "text", "tspan", "g", "line", "style"];
+const ELEMENTS: [&str; 8] = [
+    "svg", "title", "rect", "text", "tspan", "g", "line", "style",
+];
 
 /// Parses the SVG as XML and checks every element and attribute against what the renderer
 /// writes: no script, no foreign elements, no event handlers, no links.
@@ -174,7 +176,10 @@ fn dark_theme_and_embedded_font() {
         .collect();
     assert_eq!(style.matches("@font-face").count(), 2);
     assert!(style.contains("font-family:'DejaVu Sans Condensed'"));
-    assert!(style.contains("data:font/ttf;base64,AAEAAA"), "TrueType data");
+    assert!(
+        style.contains("data:font/ttf;base64,AAEAAA"),
+        "TrueType data"
+    );
     // The page background is the dark theme's.
     assert!(svg.contains(r##"fill="#1a1a23""##));
     let plain = navlayer_render_svg::svg(&view, &RenderOptions::default()).expect("svg");

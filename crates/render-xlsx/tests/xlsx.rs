@@ -118,7 +118,9 @@ fn side_merges_parents_beside_their_subtechniques() {
         assert_eq!(header, format!("{} ({})", col.name, col.technique_count));
         if open {
             assert!(
-                merged.iter().any(|d| d.start == (0, sheet_col) && d.end == (0, sheet_col + 1)),
+                merged
+                    .iter()
+                    .any(|d| d.start == (0, sheet_col) && d.end == (0, sheet_col + 1)),
                 "{} header not merged",
                 col.name
             );
@@ -133,7 +135,11 @@ fn side_merges_parents_beside_their_subtechniques() {
                 .filter(|c| c.expanded)
                 .collect();
             i += 1 + n;
-            assert!(text(row, sheet_col).starts_with(&parent.name), "{}", parent.name);
+            assert!(
+                text(row, sheet_col).starts_with(&parent.name),
+                "{}",
+                parent.name
+            );
             if shown.len() > 1 {
                 let span = (row, sheet_col);
                 let end = (row + shown.len() as u32 - 1, sheet_col);

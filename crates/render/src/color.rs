@@ -227,7 +227,10 @@ pub fn significant2(v: f64) -> String {
     let significant = digits.trim_start_matches('0').len();
     if significant > 2 && s.contains('.') {
         let trimmed = s.trim_end_matches('0');
-        return trimmed.strip_suffix('.').map(String::from).unwrap_or_else(|| trimmed.into());
+        return trimmed
+            .strip_suffix('.')
+            .map(String::from)
+            .unwrap_or_else(|| trimmed.into());
     }
     s
 }

@@ -31,8 +31,8 @@ pub use options::{
     Scores, Subtechniques, Theme,
 };
 pub use view::{
-    format_score, links_text, metadata_text, Cell, Column, EntryRow, LegendEntry, Link,
-    MatrixInfo, MatrixView, Meta, ENTRY_HEADERS,
+    format_score, links_text, metadata_text, Cell, Column, EntryRow, LegendEntry, Link, MatrixInfo,
+    MatrixView, Meta, ENTRY_HEADERS,
 };
 
 /// Errors of the render crates.

@@ -83,7 +83,9 @@ impl PageSize {
             .iter()
             .find(|(_, p)| p.same_as(self))
             .map(|(n, _)| (*n).to_string())
-            .unwrap_or_else(|| format!("{}x{}in", trim_num(self.width_in), trim_num(self.height_in)))
+            .unwrap_or_else(|| {
+                format!("{}x{}in", trim_num(self.width_in), trim_num(self.height_in))
+            })
     }
 
     /// Same paper, in either orientation, to a hundredth of an inch.
@@ -132,10 +134,12 @@ impl FromStr for PageSize {
             Some(b) => (b, 1.0 / 25.4),
             None => (t.strip_suffix("in").unwrap_or(&t), 1.0),
         };
-        let bad = || RenderError::Option {
+        let bad = || {
+            RenderError::Option {
             option: "page size".into(),
             value: s.to_string(),
             hint: "use letter, legal, a4, a3, 11x17, 18x24, 24x36, or WIDTHxHEIGHT in inches (e.g. 13.3x7.5) or mm (297x210mm)".into(),
+        }
         };
         let (w, h) = body.split_once(['x', '×']).ok_or_else(bad)?;
         let w: f64 = w.trim().parse().map_err(|_| bad())?;
@@ -560,7 +564,10 @@ mod tests {
         let mm: PageSize = "254x127mm".parse().unwrap_or_default();
         assert!((mm.width_in - 10.0).abs() < 1e-9 && (mm.height_in - 5.0).abs() < 1e-9);
         assert_eq!(mm.name(), "10x5in");
-        assert_eq!("297x210mm".parse::<PageSize>().map(|p| p.name()).ok(), Some("a4".into()));
+        assert_eq!(
+            "297x210mm".parse::<PageSize>().map(|p| p.name()).ok(),
+            Some("a4".into())
+        );
         assert!("huge".parse::<PageSize>().is_err());
         assert!("0x5".parse::<PageSize>().is_err());
         assert!("NaNx5".parse::<PageSize>().is_err());

@@ -419,7 +419,11 @@ impl Notes {
             };
             match e.tactic.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
                 Some(t) if known_tactics.contains(t) => {
-                    notes.by_cell.entry((id, t.to_string())).or_default().apply(e);
+                    notes
+                        .by_cell
+                        .entry((id, t.to_string()))
+                        .or_default()
+                        .apply(e);
                 }
                 Some(t) => {
                     notes.unknown_tactics.insert(t.to_string());
@@ -472,7 +476,11 @@ fn technique_id(catalogue: &Catalogue, id: &str) -> Option<ObjectId> {
 }
 
 /// The platforms of the layer's filter that this release knows (empty: no filter).
-fn platform_filter(layer: &Layer, catalogue: &Catalogue, warnings: &mut Vec<String>) -> Vec<String> {
+fn platform_filter(
+    layer: &Layer,
+    catalogue: &Catalogue,
+    warnings: &mut Vec<String>,
+) -> Vec<String> {
     let all_platforms = catalogue.platforms();
     let mut platforms: Vec<String> = Vec::new();
     let Some(sel) = layer.filters.as_ref().and_then(|f| f.platforms.as_ref()) else {
@@ -593,12 +601,14 @@ impl ColumnRules<'_> {
             .into_iter()
             .filter(|&s| catalogue.object(s).tactics.iter().any(|t| t == short))
             .collect();
-        let all_sub_scores: Vec<Option<f64>> =
-            subs_all.iter().map(|&s| self.note(s, short).score).collect();
+        let all_sub_scores: Vec<Option<f64>> = subs_all
+            .iter()
+            .map(|&s| self.note(s, short).score)
+            .collect();
         let subs: Vec<(ObjectId, &Annotation)> = subs_all
             .into_iter()
             .map(|s| (s, self.note(s, short)))
-            .filter(|&(s, n)| self.platform_ok(s) && !(self.hide_disabled && !n.enabled()))
+            .filter(|&(s, n)| (n.enabled() || !self.hide_disabled) && self.platform_ok(s))
             .collect();
         if self.hide_disabled && !note.enabled() && !subs.iter().any(|(_, n)| n.enabled()) {
             return None;
@@ -816,7 +826,9 @@ impl MatrixView {
                 .flatten(),
             layout: kind,
             show_id: options.show_id.unwrap_or(layout.show_id.unwrap_or(false)),
-            show_name: options.show_name.unwrap_or(layout.show_name.unwrap_or(true)),
+            show_name: options
+                .show_name
+                .unwrap_or(layout.show_name.unwrap_or(true)),
             columns,
             matrices: matrix_info,
             annotated_only: options.annotated_only,

@@ -6,9 +6,7 @@
 mod common;
 
 use navlayer_render::layout::{CellBox, Drawing, Page, TextLine};
-use navlayer_render::{
-    layout, Fit, LayoutKind, MatrixView, Orientation, PageSize, RenderOptions,
-};
+use navlayer_render::{layout, Fit, LayoutKind, MatrixView, Orientation, PageSize, RenderOptions};
 
 const EPS: f64 = 1e-6;
 
@@ -47,7 +45,12 @@ fn assert_readable(page: &Page, min: f64) -> usize {
             lines += 1;
         }
         // The whole label is there (the count is part of the last line).
-        let label: String = c.lines.iter().map(|l| l.text()).collect::<Vec<_>>().join(" ");
+        let label: String = c
+            .lines
+            .iter()
+            .map(|l| l.text())
+            .collect::<Vec<_>>()
+            .join(" ");
         assert!(
             label.replace(' ', "").contains(&c.name.replace(' ', "")),
             "{}: {label:?}",
@@ -68,7 +71,11 @@ fn assert_tactics_whole(view: &MatrixView, page: &Page) {
         let (name_lines, _count) = t.lines.split_at(t.lines.len() - 1);
         for l in name_lines {
             let (left, _, right, _) = l.bounds();
-            assert!(left >= t.x - EPS && right <= t.x + t.w + EPS, "{}", t.shortname);
+            assert!(
+                left >= t.x - EPS && right <= t.x + t.w + EPS,
+                "{}",
+                t.shortname
+            );
         }
         let joined: Vec<String> = name_lines.iter().map(|l| l.text()).collect();
         assert_eq!(joined.join(" "), col.name, "{}: {joined:?}", t.shortname);
@@ -79,8 +86,18 @@ fn assert_tactics_whole(view: &MatrixView, page: &Page) {
 fn assert_on_page(page: &Page) {
     for c in &page.cells {
         assert!(c.x >= 0.0 && c.y >= 0.0, "{}", c.id);
-        assert!(c.x + c.w <= page.width + EPS, "{} right {}", c.id, c.x + c.w);
-        assert!(c.y + c.h <= page.height + EPS, "{} bottom {}", c.id, c.y + c.h);
+        assert!(
+            c.x + c.w <= page.width + EPS,
+            "{} right {}",
+            c.id,
+            c.x + c.w
+        );
+        assert!(
+            c.y + c.h <= page.height + EPS,
+            "{} bottom {}",
+            c.id,
+            c.y + c.h
+        );
     }
     for (i, a) in page.cells.iter().enumerate() {
         for b in &page.cells[i + 1..] {
@@ -88,7 +105,11 @@ fn assert_on_page(page: &Page) {
                 && b.x + EPS < a.x + a.w
                 && a.y + EPS < b.y + b.h
                 && b.y + EPS < a.y + a.h;
-            assert!(!overlap, "{} {} overlaps {} {}", a.id, a.tactic, b.id, b.tactic);
+            assert!(
+                !overlap,
+                "{} {} overlaps {} {}",
+                a.id, a.tactic, b.id, b.tactic
+            );
         }
     }
 }
@@ -96,7 +117,11 @@ fn assert_on_page(page: &Page) {
 fn assert_legend_complete(view: &MatrixView, page: &Page) {
     assert_eq!(page.legend.len(), view.legend.len());
     for (item, want) in page.legend.iter().zip(&view.legend) {
-        let drawn: String = item.lines.iter().map(|l| l.text().replace(' ', "")).collect();
+        let drawn: String = item
+            .lines
+            .iter()
+            .map(|l| l.text().replace(' ', ""))
+            .collect();
         assert_eq!(drawn, want.label.replace(' ', ""), "legend label cut");
         assert!(!drawn.contains('…'));
         for l in &item.lines {
@@ -164,8 +189,16 @@ fn m1038_on_letter_landscape_reports_the_size() {
     assert_eq!((page.width, page.height), (792.0, 612.0));
     // Larger than the old fixed layout's 1.6 pt, still below readable: said so.
     assert!(d.font_size > 2.0 && d.font_size < 6.0, "{}", d.font_size);
-    assert!(d.summary().starts_with("letter landscape, cell text "), "{}", d.summary());
-    assert!(d.warnings.iter().any(|w| w.contains("--fit auto")), "{:?}", d.warnings);
+    assert!(
+        d.summary().starts_with("letter landscape, cell text "),
+        "{}",
+        d.summary()
+    );
+    assert!(
+        d.warnings.iter().any(|w| w.contains("--fit auto")),
+        "{:?}",
+        d.warnings
+    );
     // Still: every label whole, inside its cell.
     assert_readable(page, d.font_size);
     assert_on_page(page);
@@ -222,7 +255,11 @@ fn side_puts_subtechniques_beside_their_parent() {
         .collect();
     assert!(subs.len() > 5);
     for s in &subs {
-        assert!(s.x > parent.x + parent.w - EPS, "{} not right of its parent", s.id);
+        assert!(
+            s.x > parent.x + parent.w - EPS,
+            "{} not right of its parent",
+            s.id
+        );
         assert!(s.y >= parent.y - EPS && s.y + s.h <= parent.y + parent.h + EPS);
     }
     // The parent spans its sub-techniques' rows.
@@ -256,8 +293,14 @@ fn mini_draws_squares_without_text() {
     let page = &d.pages[0];
     assert_eq!(d.font_size, 0.0);
     assert!(d.summary().contains("mini"));
-    assert!(page.cells.iter().all(|c| c.lines.is_empty() && c.score.is_none()));
-    assert!(page.cells.iter().all(|c| (c.w - c.h).abs() < EPS && c.w > 4.0));
+    assert!(page
+        .cells
+        .iter()
+        .all(|c| c.lines.is_empty() && c.score.is_none()));
+    assert!(page
+        .cells
+        .iter()
+        .all(|c| (c.w - c.h).abs() < EPS && c.w > 4.0));
     assert_on_page(page);
     // Commented techniques carry a mark.
     let commented = view
@@ -266,7 +309,10 @@ fn mini_draws_squares_without_text() {
         .flat_map(|c| &c.cells)
         .filter(|c| (!c.is_sub || c.expanded) && c.comment.is_some())
         .count();
-    assert_eq!(page.cells.iter().filter(|c| !c.marks.is_empty()).count(), commented);
+    assert_eq!(
+        page.cells.iter().filter(|c| !c.marks.is_empty()).count(),
+        commented
+    );
 }
 
 #[test]
@@ -283,10 +329,22 @@ fn header_parts_switch_off() {
             .collect()
     };
     let t = texts(&full.pages[0]);
-    for want in ["about", "domain", "platforms", "legend", "0.0", "0.33", "0.67", "1.0"] {
+    for want in [
+        "about",
+        "domain",
+        "platforms",
+        "legend",
+        "0.0",
+        "0.33",
+        "0.67",
+        "1.0",
+    ] {
         assert!(t.iter().any(|x| x == want), "{want} missing from {t:?}");
     }
-    assert!(t.iter().any(|x| x.starts_with("Enterprise ATT&CK v18.1")), "{t:?}");
+    assert!(
+        t.iter().any(|x| x.starts_with("Enterprise ATT&CK v18.1")),
+        "{t:?}"
+    );
     let mut options = RenderOptions::default();
     options.header.platforms = false;
     options.header.gradient = false;

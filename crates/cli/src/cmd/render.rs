@@ -38,7 +38,10 @@ pub enum RenderFormat {
 
 impl RenderFormat {
     fn is_picture(self) -> bool {
-        matches!(self, RenderFormat::Svg | RenderFormat::Png | RenderFormat::Pdf)
+        matches!(
+            self,
+            RenderFormat::Svg | RenderFormat::Png | RenderFormat::Pdf
+        )
     }
 }
 
@@ -155,13 +158,28 @@ pub struct RenderArgs {
     #[arg(long, help_heading = "Look")]
     no_counts: bool,
     /// Underline colour of commented techniques.
-    #[arg(long, default_value = "yellow", value_name = "COLOUR", help_heading = "Look")]
+    #[arg(
+        long,
+        default_value = "yellow",
+        value_name = "COLOUR",
+        help_heading = "Look"
+    )]
     comment_color: String,
     /// Underline colour of techniques with metadata.
-    #[arg(long, default_value = "purple", value_name = "COLOUR", help_heading = "Look")]
+    #[arg(
+        long,
+        default_value = "purple",
+        value_name = "COLOUR",
+        help_heading = "Look"
+    )]
     metadata_color: String,
     /// Underline colour of techniques with links.
-    #[arg(long, default_value = "blue", value_name = "COLOUR", help_heading = "Look")]
+    #[arg(
+        long,
+        default_value = "blue",
+        value_name = "COLOUR",
+        help_heading = "Look"
+    )]
     link_color: String,
 }
 

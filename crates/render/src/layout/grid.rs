@@ -210,10 +210,7 @@ fn groups(col: &Column) -> Vec<(&Cell, Vec<&Cell>)> {
     let mut i = 0;
     while i < col.cells.len() {
         let parent = &col.cells[i];
-        let subs: Vec<&Cell> = col.cells[i + 1..]
-            .iter()
-            .take_while(|c| c.is_sub)
-            .collect();
+        let subs: Vec<&Cell> = col.cells[i + 1..].iter().take_while(|c| c.is_sub).collect();
         i += 1 + subs.len();
         out.push((parent, subs.into_iter().filter(|c| c.expanded).collect()));
     }
@@ -506,8 +503,8 @@ pub(crate) fn grid(ctx: &Ctx<'_>, prepared: &Prepared<'_>, area: Area) -> Body {
     let s = ctx
         .opts
         .font_size
-        .unwrap_or_else(|| best_size(&plans, area, f));
-    let part_w = widths(&plans, area, f, s).unwrap_or_else(|| even_widths(&plans, area, f));
+        .unwrap_or_else(|| best_size(plans, area, f));
+    let part_w = widths(plans, area, f, s).unwrap_or_else(|| even_widths(plans, area, f));
     let head_h = head_height(s);
     let avail = (area.h - head_h).max(s);
     let top = area.y + head_h;
@@ -525,7 +522,8 @@ pub(crate) fn grid(ctx: &Ctx<'_>, prepared: &Prepared<'_>, area: Area) -> Body {
         let handle = if p.parts == 2 { f.handle } else { 0.0 };
         let col_w = w[0] + handle + w[1];
         let row_h = row_height(p.rows, avail, s);
-        body.tactics.push(tactic_head(ctx, p, x, col_w, area.y, head_h, s));
+        body.tactics
+            .push(tactic_head(ctx, p, x, col_w, area.y, head_h, s));
         for hd in &p.handles {
             let hx = match hd.at {
                 HandleAt::AfterFirst => x + w[0],
@@ -537,7 +535,13 @@ pub(crate) fn grid(ctx: &Ctx<'_>, prepared: &Prepared<'_>, area: Area) -> Body {
             } else {
                 ctx.pal.sidebar.mix(ctx.pal.background, 0.55)
             };
-            body.decorations.push(bar(hx, top + hd.row as f64 * row_h, f.handle, hd.rows as f64 * row_h, fill));
+            body.decorations.push(bar(
+                hx,
+                top + hd.row as f64 * row_h,
+                f.handle,
+                hd.rows as f64 * row_h,
+                fill,
+            ));
         }
         for &(row, n) in &p.bars {
             body.decorations.push(bar(
@@ -593,7 +597,7 @@ fn tactic_head(ctx: &Ctx<'_>, p: &Plan<'_>, x: f64, w: f64, y: f64, h: f64, s: f
     let mut lines = Vec::new();
     let mut baseline = y + pad_v(s) + st * (ASCENT + 0.02);
     for (t, _) in wrapped {
-        lines.push(ctx.line(&t, cx, baseline, st, true, Anchor::Middle, fg));
+        lines.push(ctx.line(&t, (cx, baseline), st, true, Anchor::Middle, fg));
         baseline += st * LINE_HEIGHT;
     }
     let count = count_line(p.column);
@@ -601,8 +605,7 @@ fn tactic_head(ctx: &Ctx<'_>, p: &Plan<'_>, x: f64, w: f64, y: f64, h: f64, s: f
     let count_baseline = y + h - 2.0 * pad_v(s) - DESCENT * count_size;
     lines.push(ctx.line(
         &count,
-        cx,
-        count_baseline,
+        (cx, count_baseline),
         count_size,
         false,
         Anchor::Middle,
@@ -630,9 +633,11 @@ pub(crate) fn text_color(ctx: &Ctx<'_>, c: &Cell) -> Rgb {
 
 /// The comment / metadata / link underline colour of a cell, if it has one.
 pub(crate) fn mark_color(ctx: &Ctx<'_>, c: &Cell) -> Option<Rgb> {
-    ctx.opts
-        .marks
-        .underline_color(c.comment.is_some(), !c.metadata.is_empty(), !c.links.is_empty())
+    ctx.opts.marks.underline_color(
+        c.comment.is_some(),
+        !c.metadata.is_empty(),
+        !c.links.is_empty(),
+    )
 }
 
 fn cell_box(
@@ -663,10 +668,15 @@ fn cell_box(
         }
     };
     let block = wrapped.len() as f64 * s * LINE_HEIGHT;
-    let mut baseline = y + (h - block) / 2.0 + s * (LINE_HEIGHT - ASCENT - DESCENT) / 2.0 + s * ASCENT;
+    let mut baseline =
+        y + (h - block) / 2.0 + s * (LINE_HEIGHT - ASCENT - DESCENT) / 2.0 + s * ASCENT;
     let x = cx + pad_h(s);
     let last = wrapped.len().saturating_sub(1);
-    let count_fill = if c.sub_annotated > 0 { fg } else { ctx.pal.muted };
+    let count_fill = if c.sub_annotated > 0 {
+        fg
+    } else {
+        ctx.pal.muted
+    };
     let mut lines = Vec::new();
     for (i, (text, _)) in wrapped.into_iter().enumerate() {
         let mut runs = Vec::new();
@@ -723,15 +733,7 @@ fn cell_box(
     }
     let score = slot.score.as_deref().map(|t| {
         let baseline = y + h / 2.0 + s * (ASCENT - DESCENT) / 2.0;
-        ctx.line(
-            t,
-            cx + w - pad_h(s),
-            baseline,
-            s,
-            true,
-            Anchor::End,
-            fg,
-        )
+        ctx.line(t, (cx + w - pad_h(s), baseline), s, true, Anchor::End, fg)
     });
     CellBox {
         id: c.attack_id.clone(),

@@ -13,11 +13,14 @@ pub(crate) struct Header {
     pub legend: Vec<LegendItemBox>,
 }
 
-/// One box's content, laid out at (0, 0), moved into place later.
+/// Lays out a box's content: (context, width, text size, top) → content.
+type Build = Box<dyn Fn(&Ctx<'_>, f64, f64, f64) -> Content>;
+
+/// One box: its title, its share of the width and how to lay out its content at x = 0.
 struct Section {
     title: &'static str,
     weight: f64,
-    build: Box<dyn Fn(&Ctx<'_>, f64, f64, f64) -> Content + 'static>,
+    build: Build,
 }
 
 #[derive(Default)]
@@ -113,8 +116,7 @@ pub(crate) fn header(ctx: &Ctx<'_>, x0: f64, width: f64, short_in: f64) -> Heade
         });
         let label = ctx.line(
             title,
-            bx + 2.0 * pad,
-            top + title_h * 0.35,
+            (bx + 2.0 * pad, top + title_h * 0.35),
             title_h,
             false,
             Anchor::Start,
@@ -188,16 +190,21 @@ fn shift(shape: Shape, dx: f64) -> Shape {
 }
 
 /// Wrapped lines of `text` at `size` within `width`, the first baseline at `y + ascent`.
-fn lines(
-    ctx: &Ctx<'_>,
-    text: &str,
-    width: f64,
+/// How a header text is set.
+struct Look {
     size: f64,
     bold: bool,
-    y: f64,
-    max_lines: Option<usize>,
     fill: Rgb,
-) -> (Vec<TextLine>, f64) {
+    max_lines: Option<usize>,
+}
+
+fn lines(ctx: &Ctx<'_>, text: &str, width: f64, y: f64, look: Look) -> (Vec<TextLine>, f64) {
+    let Look {
+        size,
+        bold,
+        fill,
+        max_lines,
+    } = look;
     let mut wrapped = ctx.m.words(text, bold).wrap_all(ctx.m, bold, width / size);
     if let Some(max) = max_lines {
         if wrapped.len() > max {
@@ -210,7 +217,7 @@ fn lines(
     let mut out = Vec::new();
     let mut baseline = y + size * 0.93;
     for (t, _) in wrapped {
-        out.push(ctx.line(&t, 0.0, baseline, size, bold, Anchor::Start, fill));
+        out.push(ctx.line(&t, (0.0, baseline), size, bold, Anchor::Start, fill));
         baseline += size * LINE_HEIGHT;
     }
     let h = out.len() as f64 * size * LINE_HEIGHT;
@@ -218,7 +225,18 @@ fn lines(
 }
 
 fn text_block(ctx: &Ctx<'_>, text: &str, width: f64, size: f64, y: f64) -> Content {
-    let (l, h) = lines(ctx, text, width, size, false, y, None, ctx.pal.text);
+    let (l, h) = lines(
+        ctx,
+        text,
+        width,
+        y,
+        Look {
+            size,
+            bold: false,
+            fill: ctx.pal.text,
+            max_lines: None,
+        },
+    );
     Content {
         shapes: l.into_iter().map(Shape::Text).collect(),
         legend: Vec::new(),
@@ -235,11 +253,13 @@ fn about(ctx: &Ctx<'_>, width: f64, size: f64, y: f64) -> Content {
             ctx,
             &view.name,
             width,
-            size * 1.15,
-            true,
             y,
-            Some(2),
-            ctx.pal.text,
+            Look {
+                size: size * 1.15,
+                bold: true,
+                fill: ctx.pal.text,
+                max_lines: Some(2),
+            },
         );
         shapes.extend(l.into_iter().map(Shape::Text));
         h += lh;
@@ -249,11 +269,13 @@ fn about(ctx: &Ctx<'_>, width: f64, size: f64, y: f64) -> Content {
             ctx,
             &view.description,
             width,
-            size * 0.9,
-            false,
             y + h,
-            Some(3),
-            ctx.pal.muted,
+            Look {
+                size: size * 0.9,
+                bold: false,
+                fill: ctx.pal.muted,
+                max_lines: Some(3),
+            },
         );
         shapes.extend(l.into_iter().map(Shape::Text));
         h += lh;
@@ -292,8 +314,7 @@ fn legend_block(
             });
             c.shapes.push(Shape::Text(ctx.line(
                 label,
-                x + cell_w / 2.0,
-                cy + bar_h + size * 1.0,
+                (x + cell_w / 2.0, cy + bar_h + size * 1.0),
                 size * 0.9,
                 false,
                 Anchor::Middle,
@@ -328,11 +349,13 @@ fn legend_block(
                     ctx,
                     &item.label,
                     text_w,
-                    size * 0.9,
-                    false,
                     cy,
-                    None,
-                    ctx.pal.text,
+                    Look {
+                        size: size * 0.9,
+                        bold: false,
+                        fill: ctx.pal.text,
+                        max_lines: None,
+                    },
                 );
                 for line in &mut l {
                     line.x = x + swatch * 1.4;

@@ -87,7 +87,7 @@ pub(crate) fn mini(ctx: &Ctx<'_>, columns: &[usize], area: Area) -> Body {
         .map(|c| ctx.m.words(&tactic_label(ctx, c), true))
         .collect();
     let widest = heads.iter().map(|w| w.widest()).fold(0.0, f64::max);
-    let st = (col_w * 0.95 / widest.max(0.1)).min(9.0).max(0.5);
+    let st = (col_w * 0.95 / widest.max(0.1)).clamp(0.5, 9.0);
     let wrapped: Vec<Vec<(String, f64)>> = heads
         .iter()
         .map(|w| w.wrap_all(ctx.m, true, col_w / st))
@@ -132,13 +132,12 @@ pub(crate) fn mini(ctx: &Ctx<'_>, columns: &[usize], area: Area) -> Body {
         let mut lines = Vec::new();
         let mut baseline = area.y + st * ASCENT;
         for (t, _) in &wrapped[i] {
-            lines.push(ctx.line(t, x, baseline, st, true, Anchor::Start, fg));
+            lines.push(ctx.line(t, (x, baseline), st, true, Anchor::Start, fg));
             baseline += st * LINE_HEIGHT;
         }
         lines.push(ctx.line(
             &count_line(col),
-            x,
-            baseline,
+            (x, baseline),
             count_size,
             false,
             Anchor::Start,

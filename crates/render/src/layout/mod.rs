@@ -85,7 +85,10 @@ impl TextLine {
 
     /// The smallest run size.
     pub fn min_size(&self) -> f64 {
-        self.runs.iter().map(|r| r.size).fold(f64::INFINITY, f64::min)
+        self.runs
+            .iter()
+            .map(|r| r.size)
+            .fold(f64::INFINITY, f64::min)
     }
 
     /// Left, top, right, bottom of the line's box (advance width × ascent + descent).
@@ -286,8 +289,7 @@ impl Ctx<'_> {
     pub fn line(
         &self,
         text: &str,
-        x: f64,
-        baseline: f64,
+        (x, baseline): (f64, f64),
         size: f64,
         bold: bool,
         anchor: Anchor,
@@ -355,12 +357,7 @@ pub fn layout(view: &MatrixView, opts: &RenderOptions) -> Result<Drawing, Render
             match chosen {
                 Some(d) => d,
                 None => {
-                    let mut d = draw_on(
-                        &ctx,
-                        &groups,
-                        PageSize::POSTER_24X36,
-                        opts.orientation,
-                    );
+                    let mut d = draw_on(&ctx, &groups, PageSize::POSTER_24X36, opts.orientation);
                     d.warnings.push(format!(
                         "even on 24x36 the cell text is {} pt, below {} pt",
                         round2(d.font_size),
