@@ -358,3 +358,35 @@ fn header_parts_switch_off() {
     assert!(bare.font_size >= full.font_size);
     assert!(bare.pages[0].tactics[0].y < full.pages[0].tactics[0].y - 50.0);
 }
+
+#[test]
+fn show_id_and_show_name_are_honoured() {
+    let layer = common::read_layer(common::REAL_LAYERS[4].1);
+    let catalogue = navlayer_testdata::catalogue(common::REAL_LAYERS[4].2);
+    let label_of = |o: &RenderOptions| {
+        let view = MatrixView::build(&layer, &catalogue, o);
+        let d = layout(&view, o).expect("layout");
+        let c = d.pages[0]
+            .cells
+            .iter()
+            .find(|c| c.id == "T0817")
+            .expect("T0817")
+            .clone();
+        let text = c.lines.iter().map(|l| l.text()).collect::<Vec<_>>().join(" ");
+        (text, d.pages[0].tactics[0].lines[0].text())
+    };
+    let (both, tactic) = label_of(&RenderOptions {
+        show_id: Some(true),
+        ..RenderOptions::default()
+    });
+    assert!(both.starts_with("T0817: Drive-by"), "{both}");
+    assert!(tactic.starts_with("TA0108"), "{tactic}");
+    let (id, _) = label_of(&RenderOptions {
+        show_id: Some(true),
+        show_name: Some(false),
+        ..RenderOptions::default()
+    });
+    assert_eq!(id, "T0817");
+    let (name, _) = label_of(&RenderOptions::default());
+    assert_eq!(name.replace(' ', ""), "Drive-byCompromise");
+}
