@@ -240,7 +240,9 @@ async fn render_bytes(
         let view = MatrixView::build(&layer, &catalogue, &opts);
         let backend = |e: navlayer_render::RenderError| ApiError::internal(e);
         let bytes: Vec<u8> = match format {
-            Format::Svg => navlayer_render_svg::svg(&view, &opts).into_bytes(),
+            Format::Svg => navlayer_render_svg::svg(&view, &opts)
+                .map_err(backend)?
+                .into_bytes(),
             Format::Png => navlayer_render_svg::png(&view, &opts).map_err(backend)?,
             Format::Html => navlayer_render_html::html(&view, &opts).into_bytes(),
             Format::Xlsx => navlayer_render_xlsx::xlsx(&view, &opts).map_err(backend)?,
