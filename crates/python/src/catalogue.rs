@@ -13,7 +13,7 @@ use serde_json::json;
 
 use crate::errors::{Class, Failure, Outcome};
 use crate::guard::{attached, detached};
-use crate::json::{serialize_to_py, to_py, Shape};
+use crate::json::{plain, serialize_to_py};
 use crate::source::Request;
 
 /// One ATT&CK release of one domain (see the stubs, `navlayer/_navlayer.pyi`, for the API).
@@ -85,7 +85,7 @@ pub fn lookup(catalogue: &Catalogue, id: &str) -> Outcome<ObjectId> {
 /// The STIX JSON of an object as a plain dict.
 pub fn object_dict<'py>(py: Python<'py>, c: &Catalogue, id: ObjectId) -> PyResult<Bound<'py, PyAny>> {
     match c.raw_json(id) {
-        Some(text) => to_py(py, text, Shape { stix: None }),
+        Some(text) => plain(py, text),
         None => Err(pyo3::exceptions::PyRuntimeError::new_err(
             "the catalogue was loaded without its STIX JSON",
         )),

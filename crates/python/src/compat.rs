@@ -1,12 +1,17 @@
 //! The engine behind `navlayer.compat.MitreAttackData`: the queries of
 //! [`navlayer_attack::Query`] by mitreattack-python's method names, returning `StixObject`s
-//! (read-only dicts with attribute access, built once per object and shared, as stix2 objects are
-//! in a MemoryStore) in mitreattack-python's shapes (`{"object": …, "relationships": […]}`).
+//! (read-only dicts with attribute access, built once per element and shared, as stix2 objects
+//! are in a MemoryStore) in mitreattack-python's shapes (`{"object": …, "relationships": […]}`).
 //!
-//! Glue only: what `Query` answers is passed through; the little that is shaped here is said so
-//! (types mitreattack-python reaches through its MemoryStore that the catalogue does not model:
-//! relationships and `identity` / `marking-definition` objects in type, content and date queries,
-//! and the key sets of its `get_all_*` maps).
+//! Glue only: what `Query` answers is passed through. What is shaped here, because `Query` does
+//! not (yet) answer it the way mitreattack-python does, is marked at each method:
+//! - elements the catalogue does not model (relationships as objects, `identity`,
+//!   `marking-definition`) in type, id, content and date queries, in bundle order;
+//! - the key sets of the `get_all_…` maps (an object with only revoked related objects is a key
+//!   with an empty list, as `get_related` makes it);
+//! - alias and platform queries match substrings, as stix2's `contains` filter does on a list
+//!   (`Query::objects_by_alias` and `Query::techniques_by_platform` match whole values);
+//! - `get_tactics_by_matrix`, which `Query` has no method for.
 
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
@@ -19,7 +24,7 @@ use pyo3::types::{PyBool, PyDict, PyList};
 
 use crate::catalogue::PyCatalogue;
 use crate::guard::attached;
-use crate::json::{to_py, Shape, StixTypes};
+use crate::json::Decoders;
 
 /// One pair query of mitreattack-python: its relation (for the key set of its `get_all_*` map)
 /// and the [`Query`] method answering it.
@@ -108,20 +113,13 @@ pub struct CompatCore {
     others: OnceLock<Vec<Py<PyAny>>>,
     relationship_ids: OnceLock<HashMap<String, RelationshipId>>,
     bundle_order: OnceLock<Vec<Place>>,
-    /// `navlayer._stix.StixObject` and `navlayer._stix._timestamp`.
-    stix_class: Py<PyAny>,
-    timestamp: Py<PyAny>,
+    /// JSON to `StixObject`s.
+    decoders: Decoders,
+    /// STIX 2.0: stix2 gives a missing `revoked` as `False`.
+    default_revoked: bool,
 }
 
 impl CompatCore {
-    fn stix_types<'py>(&self, py: Python<'py>) -> StixTypes<'py> {
-        StixTypes {
-            class: self.stix_class.bind(py).clone(),
-            timestamp: self.timestamp.bind(py).clone(),
-            default_revoked: self.catalogue.spec_version().starts_with("2.0"),
-        }
-    }
-
     fn shape_object<'py>(
         &self,
         py: Python<'py>,
@@ -134,8 +132,7 @@ impl CompatCore {
         let text = text.ok_or_else(|| {
             pyo3::exceptions::PyRuntimeError::new_err("the catalogue holds no STIX JSON")
         })?;
-        let types = self.stix_types(py);
-        let value = to_py(py, text, Shape { stix: Some(&types) })?;
+        let value = self.decoders.stix(py, text, self.default_revoked)?;
         // Built outside the cell and then offered to it: two threads may both build an object,
         // but neither ever waits on the other while attached to the interpreter.
         let _ = cell.set(value.clone().unbind());
@@ -154,11 +151,15 @@ impl CompatCore {
 
     fn others<'py>(&self, py: Python<'py>) -> PyResult<&Vec<Py<PyAny>>> {
         if self.others.get().is_none() {
-            let types = self.stix_types(py);
+
             let built = self
                 .catalogue
                 .raw_other_json()
-                .map(|text| to_py(py, text, Shape { stix: Some(&types) }).map(Bound::unbind))
+                .map(|text| {
+                    self.decoders
+                        .stix(py, text, self.default_revoked)
+                        .map(Bound::unbind)
+                })
                 .collect::<PyResult<Vec<_>>>()?;
             let _ = self.others.set(built);
         }
@@ -183,26 +184,25 @@ impl CompatCore {
             struct Head {
                 #[serde(default)]
                 id: String,
-                #[serde(default, rename = "type")]
-                kind: String,
             }
             let c = &self.catalogue;
-            let rels = self.relationship_ids();
-            let (mut next_object, mut next_other) = (0u32, 0usize);
+            let (mut next_object, mut next_relationship, mut next_other) = (0u32, 0u32, 0usize);
             let mut out = Vec::new();
+            // Objects and relationships are in bundle order in the catalogue, and every other
+            // element is in `raw_other_json`: walk the three lists in step with the file.
             for text in c.raw_bundle_json() {
-                let Ok(head) = serde_json::from_str::<Head>(text) else {
-                    continue;
-                };
-                let is_object = (next_object as usize) < c.objects().len()
-                    && c.object(ObjectId(next_object)).stix_id == head.id;
-                if is_object {
-                    out.push(Place::Object(ObjectId(next_object)));
+                let head: Head =
+                    serde_json::from_str(text).unwrap_or(Head { id: String::new() });
+                let object = ObjectId(next_object);
+                let relationship = RelationshipId(next_relationship);
+                if (object.0 as usize) < c.objects().len() && c.object(object).stix_id == head.id {
+                    out.push(Place::Object(object));
                     next_object += 1;
-                } else if head.kind == "relationship" {
-                    if let Some(&r) = rels.get(&head.id) {
-                        out.push(Place::Relationship(r));
-                    }
+                } else if (relationship.0 as usize) < c.relationships().len()
+                    && c.relationship(relationship).stix_id == head.id
+                {
+                    out.push(Place::Relationship(relationship));
+                    next_relationship += 1;
                 } else {
                     out.push(Place::Other(next_other));
                     next_other += 1;
@@ -365,10 +365,10 @@ impl CompatCore {
     #[new]
     fn new(py: Python<'_>, catalogue: &PyCatalogue) -> PyResult<CompatCore> {
         let c = Arc::clone(&catalogue.inner);
-        let types = StixTypes::import(py, c.spec_version())?;
+
         Ok(CompatCore {
-            stix_class: types.class.unbind(),
-            timestamp: types.timestamp.unbind(),
+            decoders: Decoders::new(py)?,
+            default_revoked: c.spec_version().starts_with("2.0"),
             objects: (0..c.objects().len()).map(|_| OnceLock::new()).collect(),
             relationships: (0..c.relationships().len())
                 .map(|_| OnceLock::new())

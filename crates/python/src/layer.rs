@@ -14,7 +14,7 @@ use pyo3::types::{PyBytes, PyList, PyString};
 use crate::catalogue::PyCatalogue;
 use crate::errors::{Class, Failure, Outcome};
 use crate::guard::{attached, detached};
-use crate::json::{dumps, to_py, Shape};
+use crate::json::{dumps, plain};
 use crate::render::{render, RenderArgs};
 
 /// One finding about a layer.
@@ -328,7 +328,7 @@ impl PyLayer {
 
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         attached(py, || {
-            to_py(py, &to_json(&self.loaded.layer, Style::Compact), Shape { stix: None })
+            plain(py, &to_json(&self.loaded.layer, Style::Compact))
         })
     }
 

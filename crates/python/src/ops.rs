@@ -238,7 +238,7 @@ pub fn release_diff<'py>(
         }
     })?;
     if format == "dict" {
-        crate::json::to_py(py, &text, crate::json::Shape { stix: None })
+        crate::json::plain(py, &text)
     } else {
         Ok(PyString::new(py, &text).into_any())
     }

@@ -14,14 +14,6 @@ from typing import Any
 
 __all__ = ["StixObject"]
 
-_EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
-
-
-def _timestamp(seconds: int, microseconds: int) -> _dt.datetime:
-    """The UTC datetime ``seconds`` + ``microseconds`` after the epoch (called by the engine)."""
-    return _EPOCH + _dt.timedelta(seconds=seconds, microseconds=microseconds)
-
-
 class _Encoder(json.JSONEncoder):
     def default(self, o: Any) -> Any:
         if isinstance(o, _dt.datetime):
