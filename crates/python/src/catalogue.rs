@@ -6,7 +6,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use navlayer_attack::{Catalogue, Domain, LoadOptions, ObjectId, ObjectKind, RelationKind, Release};
+use navlayer_attack::{
+    Catalogue, Domain, LoadOptions, ObjectId, ObjectKind, RelationKind, Release,
+};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 use serde_json::json;
@@ -83,7 +85,11 @@ pub fn lookup(catalogue: &Catalogue, id: &str) -> Outcome<ObjectId> {
 }
 
 /// The STIX JSON of an object as a plain dict.
-pub fn object_dict<'py>(py: Python<'py>, c: &Catalogue, id: ObjectId) -> PyResult<Bound<'py, PyAny>> {
+pub fn object_dict<'py>(
+    py: Python<'py>,
+    c: &Catalogue,
+    id: ObjectId,
+) -> PyResult<Bound<'py, PyAny>> {
     match c.raw_json(id) {
         Some(text) => plain(py, text),
         None => Err(pyo3::exceptions::PyRuntimeError::new_err(
@@ -92,7 +98,11 @@ pub fn object_dict<'py>(py: Python<'py>, c: &Catalogue, id: ObjectId) -> PyResul
     }
 }
 
-fn object_list<'py>(py: Python<'py>, c: &Catalogue, ids: &[ObjectId]) -> PyResult<Bound<'py, PyList>> {
+fn object_list<'py>(
+    py: Python<'py>,
+    c: &Catalogue,
+    ids: &[ObjectId],
+) -> PyResult<Bound<'py, PyList>> {
     let list = PyList::empty(py);
     for &id in ids {
         list.append(object_dict(py, c, id)?)?;
@@ -156,7 +166,9 @@ fn query_techniques(c: &Catalogue, f: &Filters) -> Outcome<Vec<ObjectId>> {
     if let Some(id) = &f.targeting {
         let asset = lookup(c, id)?;
         if c.object(asset).kind != ObjectKind::Asset {
-            return Err(Failure::new(Class::Data, format!("{id} is not an asset")).kind("wrong-kind"));
+            return Err(
+                Failure::new(Class::Data, format!("{id} is not an asset")).kind("wrong-kind")
+            );
         }
         sets.push(c.techniques_targeting(asset));
     }
@@ -167,7 +179,11 @@ fn query_techniques(c: &Catalogue, f: &Filters) -> Outcome<Vec<ObjectId>> {
                 .iter()
                 .map(|&t| {
                     let o = c.object(t);
-                    format!("{} ({})", o.display_id(), o.shortname.as_deref().unwrap_or(""))
+                    format!(
+                        "{} ({})",
+                        o.display_id(),
+                        o.shortname.as_deref().unwrap_or("")
+                    )
                 })
                 .collect();
             Failure::new(
@@ -269,6 +285,7 @@ fn summary(c: &Catalogue, id: ObjectId) -> serde_json::Value {
 
 #[pymethods]
 impl PyCatalogue {
+    /// Loads a release (a bundle file or folder; else `data=`, `$NAVLAYER_DATA`, the user cache, a download), releasing the interpreter while it reads.
     #[staticmethod]
     #[pyo3(signature = (path = None, *, release = None, domain = "enterprise", data = None, offline = None, cache_dir = None))]
     fn load(
@@ -294,21 +311,25 @@ impl PyCatalogue {
         })
     }
 
+    /// `enterprise-attack`, `mobile-attack` or `ics-attack`.
     #[getter]
     fn domain(&self) -> &'static str {
         self.inner.domain().stix_name()
     }
 
+    /// The ATT&CK release, e.g. `"18.1"`.
     #[getter]
     fn release(&self) -> String {
         self.inner.release().to_string()
     }
 
+    /// The STIX version of the bundle (`"2.0"` or `"2.1"`).
     #[getter]
     fn spec_version(&self) -> &str {
         self.inner.spec_version()
     }
 
+    /// The bundle file read.
     #[getter]
     fn path(&self) -> Option<String> {
         self.inner.source().map(|p| p.display().to_string())
@@ -332,6 +353,7 @@ impl PyCatalogue {
         )
     }
 
+    /// The STIX object of an ATT&CK ID (any case) or STIX id, as a plain dict exactly as read; `DataError` for an unknown ID.
     fn object<'py>(&self, py: Python<'py>, id: &str) -> PyResult<Bound<'py, PyAny>> {
         attached(py, || {
             let found = lookup(&self.inner, id).map_err(|f| f.into_pyerr(py))?;
@@ -339,6 +361,7 @@ impl PyCatalogue {
         })
     }
 
+    /// Like `object`, returning `default` for an unknown ID.
     #[pyo3(signature = (id, default = None))]
     fn get<'py>(
         &self,
@@ -352,6 +375,7 @@ impl PyCatalogue {
         })
     }
 
+    /// The summary `navlayer show ID --format json` prints.
     fn show<'py>(&self, py: Python<'py>, id: &str) -> PyResult<Bound<'py, PyAny>> {
         attached(py, || {
             let found = lookup(&self.inner, id).map_err(|f| f.into_pyerr(py))?;
@@ -359,6 +383,7 @@ impl PyCatalogue {
         })
     }
 
+    /// STIX objects of a kind (or STIX type) in bundle order, active ones unless asked otherwise.
     #[pyo3(signature = (kind = None, *, include_revoked = false, include_deprecated = false))]
     fn objects<'py>(
         &self,
@@ -386,6 +411,7 @@ impl PyCatalogue {
         })
     }
 
+    /// Active techniques matching every filter given, as `navlayer query techniques`.
     #[pyo3(signature = (*, mitigated_by = None, used_by = None, include_campaigns = false, detected_by = None, targeting = None, tactic = None, platform = None))]
     #[allow(clippy::too_many_arguments)]
     fn techniques<'py>(
@@ -414,29 +440,35 @@ impl PyCatalogue {
         })
     }
 
+    /// Active tactics in matrix order.
     fn tactics<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
         attached(py, || object_list(py, &self.inner, self.inner.tactics()))
     }
 
-    fn platforms(&self) -> Vec<String> {
-        self.inner.platforms()
+    /// Every platform of an active technique, sorted.
+    fn platforms(&self, py: Python<'_>) -> PyResult<Vec<String>> {
+        attached(py, || Ok(self.inner.platforms()))
     }
 
+    /// Up to `limit` IDs and names closest to `text`.
     #[pyo3(signature = (text, limit = 5))]
-    fn suggest(&self, text: &str, limit: usize) -> Vec<String> {
-        self.inner.suggest(text, limit)
+    fn suggest(&self, py: Python<'_>, text: &str, limit: usize) -> PyResult<Vec<String>> {
+        attached(py, || Ok(self.inner.suggest(text, limit)))
     }
 
+    /// Objects per kind: active, revoked, deprecated, total (as `navlayer data info`).
     fn counts<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let out = PyDict::new(py);
-        for (kind, n) in self.inner.counts() {
-            let d = PyDict::new(py);
-            d.set_item("active", n.active)?;
-            d.set_item("revoked", n.revoked)?;
-            d.set_item("deprecated", n.deprecated)?;
-            d.set_item("total", n.total())?;
-            out.set_item(kind.label(), d)?;
-        }
-        Ok(out)
+        attached(py, || {
+            let out = PyDict::new(py);
+            for (kind, n) in self.inner.counts() {
+                let d = PyDict::new(py);
+                d.set_item("active", n.active)?;
+                d.set_item("revoked", n.revoked)?;
+                d.set_item("deprecated", n.deprecated)?;
+                d.set_item("total", n.total())?;
+                out.set_item(kind.label(), d)?;
+            }
+            Ok(out)
+        })
     }
 }

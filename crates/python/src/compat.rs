@@ -17,7 +17,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
 use navlayer_attack::{
-    Catalogue, Direction, ObjectId, ObjectKind, Query, RelationKind, Related, RelationshipId,
+    Catalogue, Direction, ObjectId, ObjectKind, Query, Related, RelationKind, RelationshipId,
 };
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyList};
@@ -68,24 +68,102 @@ fn pairs() -> Vec<Pair> {
         pair!(groups_using_software, K::Uses, In, SOFTWARE, GROUP),
         pair!(software_used_by_campaign, K::Uses, Out, CAMPAIGN, SOFTWARE),
         pair!(campaigns_using_software, K::Uses, In, SOFTWARE, CAMPAIGN),
-        pair!(groups_attributing_to_campaign, K::AttributedTo, Out, CAMPAIGN, GROUP),
-        pair!(campaigns_attributed_to_group, K::AttributedTo, In, GROUP, CAMPAIGN),
+        pair!(
+            groups_attributing_to_campaign,
+            K::AttributedTo,
+            Out,
+            CAMPAIGN,
+            GROUP
+        ),
+        pair!(
+            campaigns_attributed_to_group,
+            K::AttributedTo,
+            In,
+            GROUP,
+            CAMPAIGN
+        ),
         pair!(techniques_used_by_group, K::Uses, Out, GROUP, TECHNIQUE),
         pair!(groups_using_technique, K::Uses, In, TECHNIQUE, GROUP),
-        pair!(techniques_used_by_campaign, K::Uses, Out, CAMPAIGN, TECHNIQUE),
+        pair!(
+            techniques_used_by_campaign,
+            K::Uses,
+            Out,
+            CAMPAIGN,
+            TECHNIQUE
+        ),
         pair!(campaigns_using_technique, K::Uses, In, TECHNIQUE, CAMPAIGN),
-        pair!(techniques_used_by_software, K::Uses, Out, SOFTWARE, TECHNIQUE),
+        pair!(
+            techniques_used_by_software,
+            K::Uses,
+            Out,
+            SOFTWARE,
+            TECHNIQUE
+        ),
         pair!(software_using_technique, K::Uses, In, TECHNIQUE, SOFTWARE),
-        pair!(techniques_mitigated_by_mitigation, K::Mitigates, Out, MITIGATION, TECHNIQUE),
-        pair!(mitigations_mitigating_technique, K::Mitigates, In, TECHNIQUE, MITIGATION),
-        pair!(parent_technique_of_subtechnique, K::SubtechniqueOf, Out, TECHNIQUE, TECHNIQUE),
-        pair!(subtechniques_of_technique, K::SubtechniqueOf, In, TECHNIQUE, TECHNIQUE),
-        pair!(techniques_detected_by_datacomponent, K::Detects, Out, COMPONENT, TECHNIQUE),
-        pair!(datacomponents_detecting_technique, K::Detects, In, TECHNIQUE, COMPONENT),
+        pair!(
+            techniques_mitigated_by_mitigation,
+            K::Mitigates,
+            Out,
+            MITIGATION,
+            TECHNIQUE
+        ),
+        pair!(
+            mitigations_mitigating_technique,
+            K::Mitigates,
+            In,
+            TECHNIQUE,
+            MITIGATION
+        ),
+        pair!(
+            parent_technique_of_subtechnique,
+            K::SubtechniqueOf,
+            Out,
+            TECHNIQUE,
+            TECHNIQUE
+        ),
+        pair!(
+            subtechniques_of_technique,
+            K::SubtechniqueOf,
+            In,
+            TECHNIQUE,
+            TECHNIQUE
+        ),
+        pair!(
+            techniques_detected_by_datacomponent,
+            K::Detects,
+            Out,
+            COMPONENT,
+            TECHNIQUE
+        ),
+        pair!(
+            datacomponents_detecting_technique,
+            K::Detects,
+            In,
+            TECHNIQUE,
+            COMPONENT
+        ),
         pair!(techniques_targeting_asset, K::Targets, In, ASSET, TECHNIQUE),
-        pair!(assets_targeted_by_technique, K::Targets, Out, TECHNIQUE, ASSET),
-        pair!(detection_strategies_detecting_technique, K::Detects, In, TECHNIQUE, STRATEGY),
-        pair!(techniques_detected_by_detection_strategy, K::Detects, Out, STRATEGY, TECHNIQUE),
+        pair!(
+            assets_targeted_by_technique,
+            K::Targets,
+            Out,
+            TECHNIQUE,
+            ASSET
+        ),
+        pair!(
+            detection_strategies_detecting_technique,
+            K::Detects,
+            In,
+            TECHNIQUE,
+            STRATEGY
+        ),
+        pair!(
+            techniques_detected_by_detection_strategy,
+            K::Detects,
+            Out,
+            STRATEGY,
+            TECHNIQUE
+        ),
     ]
 }
 
@@ -144,14 +222,17 @@ impl CompatCore {
         self.shape_object(py, self.catalogue.raw_json(id), cell)
     }
 
-    fn relationship<'py>(&self, py: Python<'py>, id: RelationshipId) -> PyResult<Bound<'py, PyAny>> {
+    fn relationship<'py>(
+        &self,
+        py: Python<'py>,
+        id: RelationshipId,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let cell = &self.relationships[id.0 as usize];
         self.shape_object(py, self.catalogue.raw_relationship_json(id), cell)
     }
 
     fn others<'py>(&self, py: Python<'py>) -> PyResult<&Vec<Py<PyAny>>> {
         if self.others.get().is_none() {
-
             let built = self
                 .catalogue
                 .raw_other_json()
@@ -191,8 +272,7 @@ impl CompatCore {
             // Objects and relationships are in bundle order in the catalogue, and every other
             // element is in `raw_other_json`: walk the three lists in step with the file.
             for text in c.raw_bundle_json() {
-                let head: Head =
-                    serde_json::from_str(text).unwrap_or(Head { id: String::new() });
+                let head: Head = serde_json::from_str(text).unwrap_or(Head { id: String::new() });
                 let object = ObjectId(next_object);
                 let relationship = RelationshipId(next_relationship);
                 if (object.0 as usize) < c.objects().len() && c.object(object).stix_id == head.id {
@@ -414,7 +494,10 @@ impl CompatCore {
             let out = PyList::empty(py);
             for o in self.others(py)? {
                 let o = o.bind(py);
-                let same = o.get_item("type").ok().and_then(|t| t.extract::<String>().ok())
+                let same = o
+                    .get_item("type")
+                    .ok()
+                    .and_then(|t| t.extract::<String>().ok())
                     == Some(stix_type.to_string());
                 if same && (!active_only || Self::dict_active(py, o)?) {
                     out.append(o)?;
@@ -448,7 +531,11 @@ impl CompatCore {
     }
 
     /// `get_object_by_stix_id`: any element of the bundle, or `None`.
-    fn by_stix_id<'py>(&self, py: Python<'py>, stix_id: &str) -> PyResult<Option<Bound<'py, PyAny>>> {
+    fn by_stix_id<'py>(
+        &self,
+        py: Python<'py>,
+        stix_id: &str,
+    ) -> PyResult<Option<Bound<'py, PyAny>>> {
         attached(py, || {
             if let Some(id) = self.catalogue.by_stix_id(stix_id) {
                 return self.object(py, id).map(Some);
@@ -458,7 +545,10 @@ impl CompatCore {
             }
             for o in self.others(py)? {
                 let o = o.bind(py);
-                if o.get_item("id").ok().and_then(|v| v.extract::<String>().ok()).as_deref()
+                if o.get_item("id")
+                    .ok()
+                    .and_then(|v| v.extract::<String>().ok())
+                    .as_deref()
                     == Some(stix_id)
                 {
                     return Ok(Some(o.clone()));
@@ -476,7 +566,11 @@ impl CompatCore {
         stix_type: &str,
     ) -> PyResult<Option<Bound<'py, PyAny>>> {
         attached(py, || {
-            match self.catalogue.query().object_by_attack_id(attack_id, stix_type) {
+            match self
+                .catalogue
+                .query()
+                .object_by_attack_id(attack_id, stix_type)
+            {
                 Some(id) => self.object(py, id).map(Some),
                 None => Ok(None),
             }
@@ -490,7 +584,9 @@ impl CompatCore {
         name: &str,
         stix_type: Option<&str>,
     ) -> PyResult<Bound<'py, PyList>> {
-        attached(py, || self.list(py, self.catalogue.query().objects_by_name(name, stix_type)))
+        attached(py, || {
+            self.list(py, self.catalogue.query().objects_by_name(name, stix_type))
+        })
     }
 
     /// `get_groups_by_alias`, `get_campaigns_by_alias`, `get_software_by_alias`: objects whose
@@ -596,7 +692,12 @@ impl CompatCore {
         active_only: bool,
     ) -> PyResult<Bound<'py, PyList>> {
         attached(py, || {
-            self.list(py, self.catalogue.query().techniques_by_tactic(shortname, active_only))
+            self.list(
+                py,
+                self.catalogue
+                    .query()
+                    .techniques_by_tactic(shortname, active_only),
+            )
         })
     }
 
@@ -608,7 +709,10 @@ impl CompatCore {
         active_only: bool,
     ) -> PyResult<Bound<'py, PyList>> {
         attached(py, || {
-            let objects = self.catalogue.query().objects_created_after(timestamp, active_only);
+            let objects = self
+                .catalogue
+                .query()
+                .objects_created_after(timestamp, active_only);
             self.after(py, timestamp, active_only, "created", objects)
         })
     }
@@ -621,7 +725,10 @@ impl CompatCore {
         active_only: bool,
     ) -> PyResult<Bound<'py, PyList>> {
         attached(py, || {
-            let objects = self.catalogue.query().objects_modified_after(timestamp, active_only);
+            let objects = self
+                .catalogue
+                .query()
+                .objects_modified_after(timestamp, active_only);
             self.after(py, timestamp, active_only, "modified", objects)
         })
     }
@@ -632,7 +739,10 @@ impl CompatCore {
         attached(py, || {
             let c = &self.catalogue;
             let out = PyDict::new(py);
-            for id in c.ids().filter(|&id| c.object(id).kind == ObjectKind::Matrix) {
+            for id in c
+                .ids()
+                .filter(|&id| c.object(id).kind == ObjectKind::Matrix)
+            {
                 let tactics = PyList::empty(py);
                 for r in &c.object(id).tactic_refs {
                     match c.by_stix_id(r) {
@@ -652,7 +762,11 @@ impl CompatCore {
     }
 
     /// `get_tactics_by_technique`.
-    fn tactics_by_technique<'py>(&self, py: Python<'py>, stix_id: &str) -> PyResult<Bound<'py, PyList>> {
+    fn tactics_by_technique<'py>(
+        &self,
+        py: Python<'py>,
+        stix_id: &str,
+    ) -> PyResult<Bound<'py, PyList>> {
         attached(py, || match self.catalogue.by_stix_id(stix_id) {
             Some(id) => self.list(py, self.catalogue.query().tactics_by_technique(id)),
             None => Ok(PyList::empty(py)),
@@ -660,7 +774,11 @@ impl CompatCore {
     }
 
     /// `get_procedure_examples_by_technique`.
-    fn procedure_examples<'py>(&self, py: Python<'py>, stix_id: &str) -> PyResult<Bound<'py, PyList>> {
+    fn procedure_examples<'py>(
+        &self,
+        py: Python<'py>,
+        stix_id: &str,
+    ) -> PyResult<Bound<'py, PyList>> {
         attached(py, || {
             let out = PyList::empty(py);
             if let Some(id) = self.catalogue.by_stix_id(stix_id) {
@@ -679,7 +797,10 @@ impl CompatCore {
         stix_id: &str,
     ) -> PyResult<Bound<'py, PyList>> {
         attached(py, || match self.catalogue.by_stix_id(stix_id) {
-            Some(id) => self.list(py, self.catalogue.query().techniques_used_by_group_software(id)),
+            Some(id) => self.list(
+                py,
+                self.catalogue.query().techniques_used_by_group_software(id),
+            ),
             None => Ok(PyList::empty(py)),
         })
     }
@@ -703,10 +824,17 @@ impl CompatCore {
     }
 
     /// `get_revoking_object`.
-    fn revoking_object<'py>(&self, py: Python<'py>, stix_id: &str) -> PyResult<Option<Bound<'py, PyAny>>> {
+    fn revoking_object<'py>(
+        &self,
+        py: Python<'py>,
+        stix_id: &str,
+    ) -> PyResult<Option<Bound<'py, PyAny>>> {
         attached(py, || {
             let c = &self.catalogue;
-            match c.by_stix_id(stix_id).and_then(|id| c.query().revoking_object(id)) {
+            match c
+                .by_stix_id(stix_id)
+                .and_then(|id| c.query().revoking_object(id))
+            {
                 Some(id) => self.object(py, id).map(Some),
                 None => Ok(None),
             }
@@ -714,7 +842,12 @@ impl CompatCore {
     }
 
     /// One pair query (`techniques_used_by_group`, …) for one STIX id: its entries.
-    fn related<'py>(&self, py: Python<'py>, name: &str, stix_id: &str) -> PyResult<Bound<'py, PyList>> {
+    fn related<'py>(
+        &self,
+        py: Python<'py>,
+        name: &str,
+        stix_id: &str,
+    ) -> PyResult<Bound<'py, PyList>> {
         attached(py, || {
             let pair = self.pair(name)?;
             match self.catalogue.by_stix_id(stix_id) {
@@ -773,7 +906,11 @@ impl CompatCore {
                     Direction::Incoming => c.incoming(id),
                 };
                 let direct = rels.iter().map(|&r| c.relationship(r)).any(|r| {
-                    let other = if reverse { &r.source_ref } else { &r.target_ref };
+                    let other = if reverse {
+                        &r.source_ref
+                    } else {
+                        &r.target_ref
+                    };
                     r.kind == kind && r.is_active() && ref_type(other) == related
                 });
                 if direct {

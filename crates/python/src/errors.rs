@@ -57,6 +57,13 @@ pub struct Failure {
     pub class: Class,
     /// The message (the library error's `Display`).
     pub message: String,
+    /// Where, as far as the library says.
+    pub at: Box<Location>,
+}
+
+/// Where a failure is: the exception's attributes besides the message.
+#[derive(Debug, Clone, Default)]
+pub struct Location {
     /// The file concerned.
     pub path: Option<String>,
     /// JSON pointer of the offending value.
@@ -75,36 +82,37 @@ impl Failure {
         Failure {
             class,
             message: message.into(),
-            path: None,
-            pointer: None,
-            line: None,
-            column: None,
-            kind: None,
+            at: Box::default(),
         }
     }
 
     /// Sets the stable category name.
     pub fn kind(mut self, kind: &str) -> Failure {
-        self.kind = Some(kind.to_string());
+        self.at.kind = Some(kind.to_string());
         self
     }
 
     /// Sets the file concerned.
     pub fn path(mut self, path: impl AsRef<Path>) -> Failure {
-        self.path = Some(path.as_ref().display().to_string());
+        self.at.path = Some(path.as_ref().display().to_string());
         self
     }
 
     /// Sets the JSON pointer.
     pub fn pointer(mut self, pointer: impl Into<String>) -> Failure {
-        self.pointer = Some(pointer.into());
+        self.at.pointer = Some(pointer.into());
+        self
+    }
+
+    /// Sets the column (in a file, or in an expression).
+    pub fn column(mut self, column: usize) -> Failure {
+        self.at.column = Some(column);
         self
     }
 
     fn at(mut self, line: usize, column: usize) -> Failure {
-        self.line = Some(line);
-        self.column = Some(column);
-        self
+        self.at.line = Some(line);
+        self.column(column)
     }
 
     /// The Python exception.
@@ -125,11 +133,11 @@ impl Failure {
     fn build(&self, py: Python<'_>, name: &str) -> PyResult<PyErr> {
         let class = py.import("navlayer._errors")?.getattr(name)?;
         let kwargs = PyDict::new(py);
-        kwargs.set_item("path", &self.path)?;
-        kwargs.set_item("pointer", &self.pointer)?;
-        kwargs.set_item("line", self.line)?;
-        kwargs.set_item("column", self.column)?;
-        kwargs.set_item("kind", &self.kind)?;
+        kwargs.set_item("path", &self.at.path)?;
+        kwargs.set_item("pointer", &self.at.pointer)?;
+        kwargs.set_item("line", self.at.line)?;
+        kwargs.set_item("column", self.at.column)?;
+        kwargs.set_item("kind", &self.at.kind)?;
         let value = class.call((self.message.as_str(),), Some(&kwargs))?;
         Ok(PyErr::from_value(value))
     }
@@ -190,14 +198,11 @@ impl From<navlayer_layer::LayerError> for Failure {
 impl From<navlayer_ops::OpsError> for Failure {
     fn from(e: navlayer_ops::OpsError) -> Failure {
         use navlayer_ops::OpsError as E;
-        let mut f = Failure::new(Class::Ops, e.to_string());
+        let f = Failure::new(Class::Ops, e.to_string());
         match &e {
             E::ExpressionSyntax { column, .. }
             | E::ExpressionName { column, .. }
-            | E::UnboundVariable { column, .. } => {
-                f.column = Some(*column);
-                f.kind("expression")
-            }
+            | E::UnboundVariable { column, .. } => f.column(*column).kind("expression"),
             E::Evaluation { .. } => f.kind("evaluation"),
             E::Mismatch { .. } => f.kind("mismatch"),
             _ => f.kind("ops"),
@@ -226,7 +231,9 @@ impl From<navlayer_render::RenderError> for Failure {
     fn from(e: navlayer_render::RenderError) -> Failure {
         match e {
             // A render option that does not parse is a bad argument.
-            navlayer_render::RenderError::Option { .. } => Failure::new(Class::Value, e.to_string()),
+            navlayer_render::RenderError::Option { .. } => {
+                Failure::new(Class::Value, e.to_string())
+            }
             _ => Failure::new(Class::Render, e.to_string()).kind("render"),
         }
     }

@@ -55,7 +55,9 @@ impl Decoders {
         match stix_type.as_deref() {
             Some("x-mitre-collection") => return Ok(value),
             Some("marking-definition") => {}
-            _ if default_revoked && !dict.contains("revoked")? => dict.set_item("revoked", false)?,
+            _ if default_revoked && !dict.contains("revoked")? => {
+                dict.set_item("revoked", false)?
+            }
             _ => {}
         }
         for key in TIMESTAMP_KEYS {
@@ -117,7 +119,10 @@ pub fn plain<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny>> {
 }
 
 /// Plain Python values (dicts, lists, str, int, float, bool, None) of a serializable value.
-pub fn serialize_to_py<'py, T: Serialize>(py: Python<'py>, value: &T) -> PyResult<Bound<'py, PyAny>> {
+pub fn serialize_to_py<'py, T: Serialize>(
+    py: Python<'py>,
+    value: &T,
+) -> PyResult<Bound<'py, PyAny>> {
     let text = serde_json::to_string(value)
         .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
     plain(py, &text)

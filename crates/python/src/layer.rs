@@ -52,7 +52,11 @@ impl PyFinding {
     }
 
     fn __str__(&self) -> String {
-        let p = if self.pointer.is_empty() { "/" } else { &self.pointer };
+        let p = if self.pointer.is_empty() {
+            "/"
+        } else {
+            &self.pointer
+        };
         format!("{p}: {}: {}", self.severity, self.message)
     }
 
@@ -188,13 +192,19 @@ pub fn write_file(path: &Path, bytes: &[u8], force: bool) -> Outcome<()> {
         if !meta.is_file() {
             return Err(Failure::new(
                 Class::Os,
-                format!("{}: exists and is not a regular file; not replacing it", path.display()),
+                format!(
+                    "{}: exists and is not a regular file; not replacing it",
+                    path.display()
+                ),
             ));
         }
         if !force {
             return Err(Failure::new(
                 Class::Exists,
-                format!("{} already exists; pass force=True to overwrite it", path.display()),
+                format!(
+                    "{} already exists; pass force=True to overwrite it",
+                    path.display()
+                ),
             ));
         }
     }
@@ -227,6 +237,7 @@ pub fn write_file(path: &Path, bytes: &[u8], force: bool) -> Outcome<()> {
 
 #[pymethods]
 impl PyLayer {
+    /// Reads one layer of any Navigator format from a path, a dict, JSON text or bytes (`index=` picks one of several).
     #[staticmethod]
     #[pyo3(signature = (source, *, index = None))]
     fn read(py: Python<'_>, source: &Bound<'_, PyAny>, index: Option<usize>) -> PyResult<PyLayer> {
@@ -239,6 +250,7 @@ impl PyLayer {
         Ok(PyLayer { loaded })
     }
 
+    /// Every layer of a file (one, or a JSON array of layers).
     #[staticmethod]
     fn read_all(py: Python<'_>, source: &Bound<'_, PyAny>) -> PyResult<Vec<PyLayer>> {
         let source = source_of(source)?;
@@ -246,41 +258,53 @@ impl PyLayer {
         Ok(all.into_iter().map(|loaded| PyLayer { loaded }).collect())
     }
 
+    /// The layer name.
     #[getter]
     fn name(&self) -> &str {
         &self.loaded.layer.name
     }
 
+    /// The layer domain (`enterprise-attack`, …).
     #[getter]
     fn domain(&self) -> &str {
         &self.loaded.layer.domain
     }
 
+    /// The layer description.
     #[getter]
     fn description(&self) -> Option<&str> {
         self.loaded.layer.description.as_deref()
     }
 
+    /// `versions.attack`.
     #[getter]
     fn attack_version(&self) -> Option<String> {
-        self.loaded.layer.versions.as_ref().and_then(|v| v.attack.clone())
+        self.loaded
+            .layer
+            .versions
+            .as_ref()
+            .and_then(|v| v.attack.clone())
     }
 
+    /// The format version the source declared.
     #[getter]
     fn original_version(&self) -> Option<&str> {
         self.loaded.original_version.as_deref()
     }
 
+    /// What the upgrade to format 4.5 changed.
     #[getter]
     fn upgrades(&self) -> Vec<String> {
         self.loaded.upgrades.clone()
     }
 
+    /// Problems found while reading, with JSON pointers into the source.
     #[getter]
     fn findings<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
         findings(py, &self.loaded.findings)
     }
 
+    /// The technique ID of every entry, in order.
     #[getter]
     fn technique_ids(&self) -> Vec<String> {
         self.loaded
@@ -304,6 +328,7 @@ impl PyLayer {
         )
     }
 
+    /// The reading findings plus, with a catalogue, the checks against that release.
     #[pyo3(signature = (catalogue = None))]
     fn validate<'py>(
         &self,
@@ -316,6 +341,7 @@ impl PyLayer {
         findings(py, &found)
     }
 
+    /// True when `validate` finds no error.
     #[pyo3(signature = (catalogue = None))]
     fn is_valid(&self, py: Python<'_>, catalogue: Option<&PyCatalogue>) -> PyResult<bool> {
         let c = catalogue.map(|c| std::sync::Arc::clone(&c.inner));
@@ -326,24 +352,32 @@ impl PyLayer {
         })
     }
 
+    /// The layer as format 4.5 JSON values (dicts and lists).
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         attached(py, || {
             plain(py, &to_json(&self.loaded.layer, Style::Compact))
         })
     }
 
+    /// Format 4.5 JSON text (indented by 4 spaces unless `compact`).
     #[pyo3(signature = (*, compact = false))]
     fn to_json(&self, compact: bool) -> String {
-        let style = if compact { Style::Compact } else { Style::Pretty };
+        let style = if compact {
+            Style::Compact
+        } else {
+            Style::Pretty
+        };
         to_json(&self.loaded.layer, style)
     }
 
+    /// Writes the layer atomically; `FileExistsError` for an existing file unless `force`.
     #[pyo3(signature = (path, *, force = false, compact = false))]
     fn write(&self, py: Python<'_>, path: PathBuf, force: bool, compact: bool) -> PyResult<()> {
         let text = self.to_json(compact);
         detached(py, move || write_file(&path, text.as_bytes(), force))
     }
 
+    /// The layer drawn as svg, png, html, xlsx, csv or md (bytes), releasing the interpreter while it renders.
     #[pyo3(signature = (format = "svg", *, catalogue = None, page = "letter", orientation = "landscape", theme = "light", scores = true, legend = true, header = true, expand = None, dpi = 150.0))]
     #[allow(clippy::too_many_arguments)]
     fn render<'py>(

@@ -15,7 +15,12 @@ use crate::guard::detached;
 use crate::json::serialize_to_py;
 use crate::layer::PyLayer;
 
-fn generated_json(catalogue: &navlayer_attack::Catalogue, kind: &str, id: &str, options: GenerateOptions) -> Outcome<String> {
+fn generated_json(
+    catalogue: &navlayer_attack::Catalogue,
+    kind: &str,
+    id: &str,
+    options: GenerateOptions,
+) -> Outcome<String> {
     let wanted: LayerKind = kind
         .parse()
         .map_err(|e: navlayer_generate::UnknownKind| Failure::new(Class::Value, e.to_string()))?;
@@ -167,7 +172,11 @@ pub fn diff_layer(py: Python<'_>, a: &PyLayer, b: &PyLayer) -> PyResult<PyLayer>
 
 /// Coverage statistics of a layer per tactic against a release (`navlayer stats`).
 #[pyfunction]
-pub fn stats<'py>(py: Python<'py>, layer: &PyLayer, catalogue: &PyCatalogue) -> PyResult<Bound<'py, PyAny>> {
+pub fn stats<'py>(
+    py: Python<'py>,
+    layer: &PyLayer,
+    catalogue: &PyCatalogue,
+) -> PyResult<Bound<'py, PyAny>> {
     let l = layer.layer();
     let c = Arc::clone(&catalogue.inner);
     let s = detached(py, move || Ok(navlayer_ops::stats(l, &c)))?;

@@ -46,7 +46,13 @@ impl RenderArgs {
         let orientation = match self.orientation.trim().to_ascii_lowercase().as_str() {
             "landscape" => Orientation::Landscape,
             "portrait" => Orientation::Portrait,
-            _ => return Err(bad("orientation", &self.orientation, "landscape or portrait")),
+            _ => {
+                return Err(bad(
+                    "orientation",
+                    &self.orientation,
+                    "landscape or portrait",
+                ))
+            }
         };
         let theme = match self.theme.trim().to_ascii_lowercase().as_str() {
             "light" => Theme::Light,
@@ -54,7 +60,11 @@ impl RenderArgs {
             _ => return Err(bad("theme", &self.theme, "light or dark")),
         };
         if !(self.dpi.is_finite() && (10.0..=1200.0).contains(&self.dpi)) {
-            return Err(bad("dpi", &self.dpi.to_string(), "a number from 10 to 1200"));
+            return Err(bad(
+                "dpi",
+                &self.dpi.to_string(),
+                "a number from 10 to 1200",
+            ));
         }
         Ok(RenderOptions {
             page: self.page.parse::<PageSize>()?,
@@ -63,7 +73,11 @@ impl RenderArgs {
             show_scores: self.scores,
             legend: self.legend,
             header: self.header,
-            expand: self.expand.as_deref().map(str::parse::<Expand>).transpose()?,
+            expand: self
+                .expand
+                .as_deref()
+                .map(str::parse::<Expand>)
+                .transpose()?,
             dpi: self.dpi,
         })
     }
@@ -104,7 +118,11 @@ pub fn render(
     let format = args.format.trim().to_ascii_lowercase();
     const FORMATS: [&str; 7] = ["svg", "png", "html", "xlsx", "csv", "md", "markdown"];
     if !FORMATS.contains(&format.as_str()) {
-        return Err(bad("format", &args.format, "svg, png, html, xlsx, csv or md"));
+        return Err(bad(
+            "format",
+            &args.format,
+            "svg, png, html, xlsx, csv or md",
+        ));
     }
     let catalogue = match catalogue {
         Some(c) => c,

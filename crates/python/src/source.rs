@@ -36,16 +36,26 @@ fn env_path(name: &str) -> Option<PathBuf> {
 
 fn env_flag(name: &str) -> bool {
     std::env::var(name)
-        .map(|v| !matches!(v.trim().to_ascii_lowercase().as_str(), "" | "0" | "false" | "no" | "off"))
+        .map(|v| {
+            !matches!(
+                v.trim().to_ascii_lowercase().as_str(),
+                "" | "0" | "false" | "no" | "off"
+            )
+        })
         .unwrap_or(false)
 }
 
 impl Request {
     /// The bundle file to load.
     pub fn bundle_path(&self) -> Outcome<PathBuf> {
-        if let Some(path) = self.path.clone().or_else(|| self.data.clone()).or_else(|| env_path("NAVLAYER_DATA")) {
-            return Ok(navlayer_source::find_bundle(&path, self.domain, self.release)
-                .map_err(|e| Failure::from(e).path(&path))?);
+        if let Some(path) = self
+            .path
+            .clone()
+            .or_else(|| self.data.clone())
+            .or_else(|| env_path("NAVLAYER_DATA"))
+        {
+            return navlayer_source::find_bundle(&path, self.domain, self.release)
+                .map_err(|e| Failure::from(e).path(&path));
         }
         let cache = Cache::from_override(
             self.cache_dir

@@ -40,11 +40,13 @@ from navlayer._navlayer import (
     release_diff,
     stats,
 )
+from navlayer._stix import StixObject
 
 __all__ = [
     "Catalogue",
     "Layer",
     "Finding",
+    "StixObject",
     "generate",
     "generate_json",
     "combine",
