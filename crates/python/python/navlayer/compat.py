@@ -1,6 +1,7 @@
 """A drop-in for mitreattack-python's ``MitreAttackData``, on navlayer's engine.
 
-Change one import and a script runs unchanged, about a hundred times faster::
+Change one import and a script runs unchanged, about fifty times faster (loading a release:
+~80-100x; see BENCHMARKS.md)::
 
     # from mitreattack.stix20 import MitreAttackData
     from navlayer.compat import MitreAttackData
