@@ -227,6 +227,43 @@ fn the_data_loader_caps_the_file_and_the_decompressed_size() {
     assert!(t.elapsed() < std::time::Duration::from_secs(10));
 }
 
+#[test]
+fn data_commands_that_load_a_bundle_themselves_honour_the_limit() {
+    // `data export` and `data info` on a file not named by the convention load it directly,
+    // not through the catalogue cache: the same --max-data-bytes applies.
+    let dir = tempfile::tempdir().unwrap();
+    let bundle = dir.path().join("bundle.json");
+    let mut text = String::from("{\"type\": \"bundle\", \"id\": \"bundle--1\", \"objects\": []}");
+    text.push_str(&" ".repeat(4096));
+    std::fs::write(&bundle, text).unwrap();
+    for args in [
+        vec!["data", "info"],
+        vec!["data", "export", "--format", "csv", "--out-dir"],
+    ] {
+        let mut args: Vec<String> = args.into_iter().map(String::from).collect();
+        if args.last().map(String::as_str) == Some("--out-dir") {
+            args.push(dir.path().join("out").to_string_lossy().into_owned());
+        }
+        let out = Command::new(env!("CARGO_BIN_EXE_navlayer"))
+            .args([
+                "--offline",
+                "--data",
+                bundle.to_str().unwrap(),
+                "--max-data-bytes",
+                "1000",
+            ])
+            .args(&args)
+            .output()
+            .unwrap();
+        assert_eq!(code(&out), 2, "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("larger than the limit of 1000 bytes"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+}
+
 // 12 -----------------------------------------------------------------------------------------
 
 #[test]

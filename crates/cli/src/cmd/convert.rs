@@ -74,7 +74,7 @@ pub fn run(_ctx: &Context, args: ConvertArgs) -> anyhow::Result<ExitCode> {
         let file = args.file.display();
         for l in &loaded {
             for u in &l.upgrades {
-                eprintln!("{file}{}: upgraded: {u}", l.pointer_prefix);
+                crate::output::note(&format!("{file}{}: upgraded: {u}", l.pointer_prefix));
             }
             // Values dropped or changed while reading: the user should know.
             for f in l.findings.iter().filter(|f| {
@@ -82,7 +82,7 @@ pub fn run(_ctx: &Context, args: ConvertArgs) -> anyhow::Result<ExitCode> {
                     || f.message.contains("read as")
                     || f.message.contains("dropped")
             }) {
-                eprintln!("{file}: {f}");
+                crate::output::note(&format!("{file}: {f}"));
             }
         }
     }

@@ -114,7 +114,8 @@ fn export(
     let options = navlayer_attack::LoadOptions {
         fallback_release: ctx.global.attack_version,
         keep_raw_json: true,
-        ..navlayer_attack::LoadOptions::default()
+        max_file_bytes: ctx.global.max_data_bytes,
+        max_decoded_bytes: ctx.global.max_data_bytes,
     };
     let catalogue = navlayer_attack::Catalogue::load(&path, &options)?;
     let export = navlayer_export::export(&catalogue)?;
@@ -167,6 +168,7 @@ fn fetch(ctx: &Context, force: bool) -> anyhow::Result<ExitCode> {
 fn data_releases(
     path: &Path,
     fallback_release: Option<navlayer_attack::Release>,
+    max_bytes: Option<u64>,
 ) -> anyhow::Result<Vec<LocalRelease>> {
     if path.is_dir() {
         return Ok(navlayer_source::list_folder(path)?);
@@ -187,6 +189,8 @@ fn data_releases(
     }
     let options = navlayer_attack::LoadOptions {
         fallback_release,
+        max_file_bytes: max_bytes,
+        max_decoded_bytes: max_bytes,
         ..navlayer_attack::LoadOptions::default()
     };
     let catalogue = navlayer_attack::Catalogue::load(path, &options)?;
@@ -201,7 +205,10 @@ fn list(ctx: &Context, format: InfoFormat) -> anyhow::Result<ExitCode> {
     let cache = ctx.cache()?;
     let cached = cache.releases()?;
     let data = match &ctx.global.data {
-        Some(p) => Some((p.clone(), data_releases(p, ctx.global.attack_version)?)),
+        Some(p) => Some((
+            p.clone(),
+            data_releases(p, ctx.global.attack_version, ctx.global.max_data_bytes)?,
+        )),
         None => None,
     };
     let location = ctx.index_location();

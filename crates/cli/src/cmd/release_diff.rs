@@ -102,7 +102,7 @@ pub fn run(ctx: &Context, args: ReleaseDiffArgs) -> anyhow::Result<ExitCode> {
         for domain in Domain::ALL {
             match pair(ctx, domain, args.from, args.to) {
                 Ok(p) => loaded.push(p),
-                Err(e) => eprintln!("navlayer: skipping {domain}: {e:#}"),
+                Err(e) => crate::output::note(&format!("navlayer: skipping {domain}: {e:#}")),
             }
         }
         if loaded.is_empty() {
@@ -132,6 +132,10 @@ pub fn run(ctx: &Context, args: ReleaseDiffArgs) -> anyhow::Result<ExitCode> {
             }
         }
     };
-    crate::output::emit(args.output.as_deref(), text.as_bytes(), args.force)?;
+    // Markdown is read on terminals: names and descriptions come from the bundle.
+    match args.format {
+        DiffFormat::Md => crate::output::emit_text(args.output.as_deref(), &text, args.force)?,
+        _ => crate::output::emit(args.output.as_deref(), text.as_bytes(), args.force)?,
+    }
     Ok(ExitCode::SUCCESS)
 }
