@@ -388,8 +388,9 @@ impl PyLayer {
         options: Option<&Bound<'py, pyo3::types::PyDict>>,
     ) -> PyResult<Bound<'py, PyBytes>> {
         let kwargs = match options {
-            Some(d) => serde_json::from_str(&dumps(d.as_any())?)
-                .map_err(|e| pyo3::exceptions::PyTypeError::new_err(format!("render options: {e}")))?,
+            Some(d) => serde_json::from_str(&dumps(d.as_any())?).map_err(|e| {
+                pyo3::exceptions::PyTypeError::new_err(format!("render options: {e}"))
+            })?,
             None => serde_json::Map::new(),
         };
         let options = options_from_kwargs(kwargs).map_err(|f| f.into_pyerr(py))?;

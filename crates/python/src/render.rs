@@ -95,15 +95,13 @@ pub fn options_from_kwargs(kwargs: Map<String, Value>) -> Outcome<RenderOptions>
             (k, v) if OPTIONS.contains(&k) => {
                 out.insert(camel(k), camel_keys(v));
             }
-            (k, _) => {
-                return Err(Failure::new(
-                    Class::Type,
-                    format!(
-                        "render() got an unexpected keyword argument {k:?}; options: {}, page, legend",
-                        OPTIONS.join(", ")
-                    ),
-                ))
-            }
+            (k, _) => return Err(Failure::new(
+                Class::Type,
+                format!(
+                    "render() got an unexpected keyword argument {k:?}; options: {}, page, legend",
+                    OPTIONS.join(", ")
+                ),
+            )),
         }
     }
     if !header.is_empty() {
@@ -197,7 +195,9 @@ mod tests {
             "layout": "mini", "show_id": true, "page": "a4", "legend": false,
             "scores": false, "marks": {"comment_color": "#ff0000"}, "fit": "auto"
         });
-        let Value::Object(map) = kwargs else { unreachable!() };
+        let Value::Object(map) = kwargs else {
+            unreachable!()
+        };
         let o = options_from_kwargs(map).expect("options");
         assert_eq!(o.show_id, Some(true));
         assert!(!o.header.legend && o.header.show);

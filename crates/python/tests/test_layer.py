@@ -130,7 +130,7 @@ def test_render_options(enterprise):
     layer = navlayer.Layer.read(REFERENCE)
     light = layer.render("svg", catalogue=enterprise)
     dark = layer.render("svg", catalogue=enterprise, theme="dark", page="a4", orientation="portrait", legend=False)
-    assert light != dark and b"#1e1e22" in dark
+    assert light != dark and b"#1a1a23" in dark  # the dark theme's page colour
     assert layer.render("png", catalogue=enterprise, dpi=50)[:4] == b"\x89PNG"
     for bad in [{"format": "gif"}, {"theme": "neon"}, {"page": "huge"}, {"subtechniques": "some"}, {"layout": "wide"}, {"fit": "best"}, {"dpi": 0}]:
         args = {"format": "svg", "catalogue": enterprise, **bad}

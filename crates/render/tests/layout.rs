@@ -372,7 +372,12 @@ fn show_id_and_show_name_are_honoured() {
             .find(|c| c.id == "T0817")
             .expect("T0817")
             .clone();
-        let text = c.lines.iter().map(|l| l.text()).collect::<Vec<_>>().join(" ");
+        let text = c
+            .lines
+            .iter()
+            .map(|l| l.text())
+            .collect::<Vec<_>>()
+            .join(" ");
         (text, d.pages[0].tactics[0].lines[0].text())
     };
     let (both, tactic) = label_of(&RenderOptions {
