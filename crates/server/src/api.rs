@@ -63,9 +63,14 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/releases/{domain}/{release}/matrix", get(matrix))
         .route("/api/releases/{domain}/{release}/objects/{id}", get(object))
         .route("/api/releases/{domain}/{release}/search", get(search))
+        .route(
+            "/api/releases/{domain}/{release}/multiselect",
+            get(multiselect),
+        )
+        .route("/api/config", get(ui::config))
         .route("/", get(ui::index))
-        .route("/assets/app.js", get(ui::app_js))
-        .route("/assets/style.css", get(ui::style))
+        .route("/assets/{file}", get(ui::file))
+        .route("/assets/js/{file}", get(ui::module))
         .fallback(not_found);
     api.layer(DefaultBodyLimit::max(limits.body_bytes))
         .layer(middleware::from_fn_with_state(state.clone(), auth))
@@ -878,4 +883,23 @@ async fn search(
     Ok(Json(
         json!({"query": q, "total": total, "results": results}),
     ))
+}
+
+/// The search & multiselect panel: techniques and object lists with their technique IDs.
+async fn multiselect(
+    State(state): St,
+    Path((domain, release)): Path<(String, String)>,
+    Query(mq): Query<crate::multiselect::MultiselectQuery>,
+) -> ApiResult<Json<Value>> {
+    let cat = catalogue(&state, &domain, &release).await?;
+    let q = mq.q.unwrap_or_default();
+    if q.chars().count() > 200 {
+        return Err(ApiError::bad_request(
+            "the search text is longer than 200 characters",
+            "query:q",
+        ));
+    }
+    let fields = crate::multiselect::Fields::parse(mq.fields.as_deref());
+    let answer = blocking(move || Ok(crate::multiselect::answer(&cat, &q, fields))).await?;
+    Ok(Json(answer))
 }

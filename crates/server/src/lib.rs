@@ -21,6 +21,7 @@ mod api;
 mod catalogues;
 mod error;
 pub mod layers;
+pub mod multiselect;
 mod ops;
 pub mod render;
 pub mod store;
@@ -36,6 +37,7 @@ pub use api::router;
 pub use catalogues::Catalogues;
 pub use error::{ApiError, ServerError};
 pub use store::{Store, StoreError};
+pub use ui::{parse_context_menu, ContextMenuItem};
 
 /// Request limits.
 #[derive(Debug, Clone, Copy)]
@@ -69,6 +71,8 @@ pub struct Config {
     pub token: Option<String>,
     /// Request limits.
     pub limits: Limits,
+    /// User items of the web UI's context menu (`serve --context-menu FILE`).
+    pub context_menu: Vec<ContextMenuItem>,
 }
 
 impl Config {
@@ -79,6 +83,7 @@ impl Config {
             data: None,
             token: None,
             limits: Limits::default(),
+            context_menu: Vec::new(),
         }
     }
 }

@@ -630,20 +630,38 @@ async fn the_web_ui_is_served_embedded_with_a_strict_policy() {
         "{csp}"
     );
     let html = r.text();
-    assert!(html.contains("id=\"matrix\"") && html.contains("/assets/app.js"));
-    let js = s.get("/assets/app.js").await;
-    assert!(js.header("content-type").starts_with("text/javascript"));
+    assert!(html.contains("id=\"matrix\"") && html.contains("/assets/js/app.js"));
     assert!(s
         .get("/assets/style.css")
         .await
         .header("content-type")
         .starts_with("text/css"));
-    // No CDN, no external font, and no innerHTML anywhere in the script.
-    for (name, text) in [
-        ("index.html", html),
-        ("app.js", js.text()),
-        ("style.css", s.get("/assets/style.css").await.text()),
-    ] {
+    // Every module app.js imports, transitively, is served as JavaScript.
+    let mut texts = vec![
+        ("index.html".to_string(), html),
+        ("style.css".to_string(), s.get("/assets/style.css").await.text()),
+    ];
+    let mut todo = vec!["app.js".to_string()];
+    let mut seen = std::collections::BTreeSet::new();
+    while let Some(name) = todo.pop() {
+        if !seen.insert(name.clone()) {
+            continue;
+        }
+        let js = s.get(&format!("/assets/js/{name}")).await;
+        assert_eq!(js.status, StatusCode::OK, "{name}");
+        assert!(js.header("content-type").starts_with("text/javascript"));
+        let text = js.text();
+        for part in text.split("from \"./").skip(1) {
+            if let Some(end) = part.find('"') {
+                todo.push(part[..end].to_string());
+            }
+        }
+        texts.push((name, text));
+    }
+    assert!(seen.len() >= 10, "modules: {seen:?}");
+    assert_eq!(s.get("/assets/js/nope.js").await.status, StatusCode::NOT_FOUND);
+    // No CDN, no external font, and no innerHTML anywhere in the scripts.
+    for (name, text) in texts {
         assert!(
             !text.contains("http://") && !text.contains("https://"),
             "{name} loads something from outside"

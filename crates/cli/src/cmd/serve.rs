@@ -14,6 +14,7 @@ use crate::context::Context;
 #[command(after_help = "Examples:
   navlayer --data ../shared/attack-data serve                      http://127.0.0.1:8080, layers in the user data folder
   navlayer serve --db team.sqlite --addr 127.0.0.1:9000
+  navlayer serve --context-menu menu.json                          own context-menu items for the web UI
   navlayer serve --addr 0.0.0.0:8080 --token \"$(openssl rand -hex 24)\"   reachable from the network: writes need the token
   curl -X POST -H 'Authorization: Bearer TOKEN' --data-binary @layer.json 'http://HOST:8080/api/import?filename=layer.json'")]
 pub struct ServeArgs {
@@ -36,6 +37,11 @@ pub struct ServeArgs {
     /// Longest a request may take, in seconds.
     #[arg(long, default_value_t = 30)]
     timeout: u64,
+    /// JSON file of the web UI's own context-menu items: a list of {"label", "url",
+    /// "subtechnique_url"} or a Navigator config.json; URLs may use the Navigator's placeholders
+    /// ({{technique_attackID}}, {{tactic_name}}, …).
+    #[arg(long, value_name = "FILE")]
+    context_menu: Option<PathBuf>,
 }
 
 pub fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<ExitCode> {
@@ -56,6 +62,12 @@ pub fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<ExitCode> {
         }
     };
     config.token = args.token;
+    if let Some(path) = &args.context_menu {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        config.context_menu = navlayer_server::parse_context_menu(&text)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    }
     config.limits = navlayer_server::Limits {
         body_bytes: args.max_body,
         entries: args.max_entries,

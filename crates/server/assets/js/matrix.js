@@ -1,0 +1,283 @@
+// The matrix on screen: an ARIA grid of tactic columns drawn from the client view. A redraw
+// compares each column with what is on screen and rebuilds only the columns whose cells moved,
+// patching single cells whose colour, score or marks changed; selection repaints touch only the
+// cells whose state changed.
+
+import { el } from "./dom.js";
+
+/** @typedef {import("./view.js").View} View */
+/** @typedef {import("./view.js").Cell} Cell */
+/** @typedef {import("./view.js").Column} Column */
+
+/** A score as text: whole numbers without decimals, others with up to two (format_score). */
+export function formatScore(/** @type {number} */ s) {
+  if (Number.isInteger(s)) return String(s);
+  return s.toFixed(2).replace(/0+$/, "").replace(/\.$/, "");
+}
+
+const FONT_PX = 11;
+/** @type {CanvasRenderingContext2D|null} */
+let measurer = null;
+/** @type {Map<string, number>} */
+const widths = new Map();
+
+/** Width in px of a word at the cell font. @param {string} w */
+function wordWidth(w) {
+  let v = widths.get(w);
+  if (v === undefined) {
+    if (!measurer) {
+      measurer = document.createElement("canvas").getContext("2d");
+      if (measurer) measurer.font = FONT_PX + "px system-ui, sans-serif";
+    }
+    v = measurer ? measurer.measureText(w).width : w.length * 6.5;
+    widths.set(w, v);
+  }
+  return v;
+}
+
+/**
+ * The font size at which the longest word of `text` fits `avail` px (never breaking a word).
+ * @param {string} text @param {number} avail
+ */
+function fitSize(text, avail) {
+  let widest = 0;
+  for (const w of text.split(/\s+/)) widest = Math.max(widest, wordWidth(w));
+  if (widest <= avail) return 0;
+  return Math.max(7, Math.floor((FONT_PX * avail * 10) / widest) / 10);
+}
+
+/**
+ * @typedef {{onToggle: (key: string, show: boolean) => void, onContext: (key: string, x: number, y: number) => void,
+ *   onClick: (key: string, ev: MouseEvent) => void, onHover: (cell: Cell|null, ev?: MouseEvent) => void,
+ *   isSelected: (key: string) => boolean}} Hooks
+ */
+
+export class MatrixView {
+  /** @param {HTMLElement} root the grid element @param {Hooks} hooks */
+  constructor(root, hooks) {
+    this.root = root;
+    this.hooks = hooks;
+    /** @type {Map<string, HTMLElement>} */
+    this.cells = new Map();
+    /** @type {Map<string, Cell>} */
+    this.data = new Map();
+    /** @type {Map<string, {sig: string, el: HTMLElement}>} */
+    this.columns = new Map();
+    /** @type {View|null} */
+    this.view = null;
+    this.layout = "side";
+    /** @type {string|null} */
+    this.focusKey = null;
+    root.setAttribute("role", "grid");
+    root.setAttribute("aria-multiselectable", "true");
+    root.addEventListener("click", (ev) => this.clicked(ev));
+    root.addEventListener("contextmenu", (ev) => {
+      const c = this.cellOf(ev.target);
+      if (!c) return;
+      ev.preventDefault();
+      this.hooks.onContext(c.dataset.key || "", ev.clientX, ev.clientY);
+    });
+    root.addEventListener("mouseover", (ev) => {
+      const c = this.cellOf(ev.target);
+      this.hooks.onHover(c ? this.data.get(c.dataset.key || "") || null : null, ev);
+    });
+    root.addEventListener("mouseleave", () => this.hooks.onHover(null));
+  }
+
+  /** @param {EventTarget|null} t @returns {HTMLElement|null} */
+  cellOf(t) {
+    const e = t instanceof Element ? t.closest(".cell") : null;
+    return e instanceof HTMLElement && this.root.contains(e) ? e : null;
+  }
+
+  /** @param {MouseEvent} ev */
+  clicked(ev) {
+    const t = /** @type {Element} */ (ev.target);
+    const toggle = t.closest && t.closest(".toggle");
+    const c = this.cellOf(t);
+    if (!c) return;
+    const key = c.dataset.key || "";
+    if (toggle) {
+      ev.stopPropagation();
+      const cell = this.data.get(key);
+      if (cell) this.hooks.onToggle(key, !cell.expanded);
+      return;
+    }
+    this.setFocus(key, false);
+    this.hooks.onClick(key, ev);
+  }
+
+  /**
+   * Draws the view: everything the first time, then only the columns and cells that changed.
+   * @param {View} view
+   */
+  render(view) {
+    const first = !this.view;
+    this.view = view;
+    const seen = new Set();
+    /** @type {HTMLElement[]} */
+    const order = [];
+    for (const col of view.columns) {
+      seen.add(col.shortname);
+      const sig = this.columnSig(col, view);
+      const old = this.columns.get(col.shortname);
+      if (old && old.sig === sig) {
+        col.cells.forEach((c, i) => this.patch(c, c.subCount ? countAnnotatedSubs(col.cells, i) : 0));
+        order.push(old.el);
+      } else {
+        const e = this.buildColumn(col, view);
+        this.columns.set(col.shortname, { sig, el: e });
+        if (old) old.el.replaceWith(e);
+        order.push(e);
+      }
+    }
+    for (const [k, v] of this.columns) {
+      if (!seen.has(k)) { v.el.remove(); this.columns.delete(k); }
+    }
+    // Put columns in order (only moves what is out of place).
+    /** @type {ChildNode|null} */
+    let prev = null;
+    for (const e of order) {
+      /** @type {ChildNode|null} */
+      const want = prev ? prev.nextSibling : this.root.firstChild;
+      if (want !== e) this.root.insertBefore(e, want);
+      prev = e;
+    }
+    for (const k of [...this.cells.keys()]) if (!this.cells.get(k)?.isConnected) { this.cells.delete(k); this.data.delete(k); }
+    if (first || !this.focusKey || !this.cells.has(this.focusKey)) {
+      const firstCell = this.drawnColumns()[0]?.[0];
+      if (firstCell) this.setFocus(firstCell, false);
+    }
+  }
+
+  /** Forces a full rebuild (layout change). */
+  reset() {
+    this.root.replaceChildren();
+    this.columns.clear();
+    this.cells.clear();
+    this.data.clear();
+    this.view = null;
+  }
+
+  /** What decides the structure of a column. @param {Column} col @param {View} view */
+  columnSig(col, view) {
+    let s = this.layout + (view.showId ? "I" : "") + (view.showName ? "N" : "") + col.name + col.techniqueCount;
+    for (const c of col.cells) s += "," + c.key + (c.expanded ? "+" : "") + c.subCount;
+    return s;
+  }
+
+  /** @param {Column} col @param {View} view */
+  buildColumn(col, view) {
+    const head = el("div", { class: "tactic-head", role: "columnheader", dataset: { tactic: col.shortname } },
+      el("span", { class: "tactic-name", text: col.name }),
+      el("span", { class: "count", text: col.techniqueCount + " techniques" }));
+    const column = el("div", { class: "tactic", role: "row", "aria-label": col.name, dataset: { tactic: col.shortname } }, head);
+    /** @type {HTMLElement|null} */
+    let subs = null;
+    for (let i = 0; i < col.cells.length; i++) {
+      const c = col.cells[i];
+      if (!c.sub) {
+        const annotatedSubs = countAnnotatedSubs(col.cells, i);
+        const cell = this.buildCell(c, view, annotatedSubs);
+        const group = el("div", { class: "group" + (c.expanded ? " expanded" : ""), role: "none" }, cell);
+        subs = null;
+        if (c.subCount) {
+          subs = el("div", { class: "subs", role: "none" });
+          if (!c.expanded) subs.hidden = true;
+          group.append(subs);
+        }
+        column.append(group);
+      } else if (subs && c.expanded) {
+        subs.append(this.buildCell(c, view, 0));
+      }
+    }
+    return column;
+  }
+
+  /** @param {Cell} c @param {View} view @param {number} annotatedSubs */
+  buildCell(c, view, annotatedSubs) {
+    const e = el("div", { role: "gridcell", tabindex: "-1", dataset: { key: c.key, id: c.id, tactic: c.tactic } });
+    const label = el("span", { class: "label" });
+    if (view.showId) label.append(el("span", { class: "tid", text: c.id }), " ");
+    if (view.showName) label.append(el("span", { class: "tname", text: c.name }));
+    if (c.subCount) label.append(el("span", { class: "subc", text: " (" + annotatedSubs + "/" + c.subCount + ")" }));
+    e.append(label, el("span", { class: "score" }));
+    if (c.subCount) {
+      e.append(el("button", { type: "button", class: "toggle", tabindex: "-1", "aria-expanded": c.expanded ? "true" : "false",
+        "aria-label": (c.expanded ? "Hide " : "Show ") + c.subCount + " sub-techniques of " + c.id }, c.expanded ? "◂" : "▸"));
+    }
+    const size = fitSize((view.showId ? c.id + " " : "") + (view.showName ? c.name : ""), c.sub ? 112 : 100);
+    if (size) e.style.fontSize = size + "px";
+    this.cells.set(c.key, e);
+    this.paint(e, c, true, annotatedSubs);
+    return e;
+  }
+
+  /** Repaints one cell if it changed. @param {Cell} c @param {number} annotatedSubs */
+  patch(c, annotatedSubs) {
+    const e = this.cells.get(c.key);
+    if (e) this.paint(e, c, false, annotatedSubs);
+  }
+
+  /** @param {HTMLElement} e @param {Cell} c @param {boolean} fresh @param {number} annotatedSubs */
+  paint(e, c, fresh, annotatedSubs) {
+    const old = this.data.get(c.key);
+    this.data.set(c.key, c);
+    const shown = c.aggregate ?? c.score;
+    const scoreText = shown === null ? "" : formatScore(shown);
+    const sig = [c.background, c.text, scoreText, c.enabled, !!c.comment, c.metadata.length, c.links.length, c.annotated, annotatedSubs].join("|");
+    if (!fresh && old && e.dataset.sig === sig) return;
+    e.dataset.sig = sig;
+    const subc = e.querySelector(".subc");
+    if (subc) subc.textContent = " (" + annotatedSubs + "/" + c.subCount + ")";
+    const selected = this.hooks.isSelected(c.key);
+    e.className = "cell" + (c.sub ? " sub" : " parent") + (selected ? " selected" : "") + (c.enabled ? "" : " disabled") +
+      (c.comment ? " commented" : "") + (c.metadata.length ? " has-meta" : "") + (c.links.length ? " has-links" : "") +
+      (c.annotated ? " annotated" : "");
+    e.setAttribute("aria-selected", selected ? "true" : "false");
+    e.style.background = c.background || "";
+    e.style.color = c.text || "";
+    const score = /** @type {HTMLElement} */ (e.querySelector(".score"));
+    score.textContent = scoreText;
+    e.setAttribute("aria-label", c.id + " " + c.name + (scoreText ? ", score " + scoreText : "") +
+      (c.comment ? ", commented" : "") + (c.enabled ? "" : ", disabled"));
+  }
+
+  /** Repaints the selection state of some cells. @param {Iterable<string>} keys */
+  paintSelection(keys) {
+    for (const k of keys) {
+      const e = this.cells.get(k);
+      if (!e) continue;
+      const on = this.hooks.isSelected(k);
+      e.classList.toggle("selected", on);
+      e.setAttribute("aria-selected", on ? "true" : "false");
+    }
+  }
+
+  /** Keys of the drawn cells, column by column, in display order. */
+  drawnColumns() {
+    const out = [];
+    for (const col of this.view ? this.view.columns : []) {
+      out.push(col.cells.filter((c) => !c.sub || c.expanded).map((c) => c.key));
+    }
+    return out;
+  }
+
+  /** Moves the roving tab stop (and focus, when `focus`). @param {string} key @param {boolean} focus */
+  setFocus(key, focus) {
+    const e = this.cells.get(key);
+    if (!e) return;
+    const old = this.focusKey ? this.cells.get(this.focusKey) : null;
+    if (old && old !== e) old.tabIndex = -1;
+    e.tabIndex = 0;
+    this.focusKey = key;
+    if (focus) { e.focus(); e.scrollIntoView({ block: "nearest", inline: "nearest" }); }
+  }
+}
+
+/** Annotated sub-techniques after the parent at `i`. @param {Cell[]} cells @param {number} i */
+function countAnnotatedSubs(cells, i) {
+  let n = 0;
+  for (let j = i + 1; j < cells.length && cells[j].sub; j++) if (cells[j].annotated) n++;
+  return n;
+}
