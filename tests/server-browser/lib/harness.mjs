@@ -106,7 +106,11 @@ export function writeJson(dir, name, value) {
 /** Opens a stored layer in the UI and waits for the matrix to be painted. */
 export async function openLayer(page, base, key) {
   await page.goto(base + "/?layer=" + encodeURIComponent(key));
-  await page.waitForFunction(() => typeof window.navlayerPainted === "number", null, { timeout: 60000 });
+  try {
+    await page.waitForFunction(() => typeof window.navlayerPainted === "number", null, { timeout: 30000 });
+  } catch (e) {
+    throw new Error("layer " + key + " was not drawn; status: " + (await page.textContent("#status")));
+  }
 }
 
 /** The grid cell of a technique under a tactic (found by role and accessible name). */

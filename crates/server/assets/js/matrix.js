@@ -63,6 +63,10 @@ export class MatrixView {
     this.data = new Map();
     /** @type {Map<string, {sig: string, el: HTMLElement}>} */
     this.columns = new Map();
+    /** @type {Map<string, string[]>} sub-technique keys of each parent key */
+    this.subsOf = new Map();
+    /** @type {Map<string, string>} parent key of each sub-technique key */
+    this.parentOf = new Map();
     /** @type {View|null} */
     this.view = null;
     this.layout = "side";
@@ -144,6 +148,19 @@ export class MatrixView {
       prev = e;
     }
     for (const k of [...this.cells.keys()]) if (!this.cells.get(k)?.isConnected) { this.cells.delete(k); this.data.delete(k); }
+    this.subsOf.clear();
+    this.parentOf.clear();
+    for (const col of view.columns) {
+      for (const c of col.cells) {
+        if (!c.sub || !c.parent) continue;
+        const pk = c.parent + "|" + c.tactic;
+        this.parentOf.set(c.key, pk);
+        const list = this.subsOf.get(pk);
+        if (list) list.push(c.key);
+        else this.subsOf.set(pk, [c.key]);
+      }
+    }
+    this.paintSelection(this.subsOf.keys());
     if (first || !this.focusKey || !this.cells.has(this.focusKey)) {
       const firstCell = this.drawnColumns()[0]?.[0];
       if (firstCell) this.setFocus(firstCell, false);
@@ -245,12 +262,25 @@ export class MatrixView {
 
   /** Repaints the selection state of some cells. @param {Iterable<string>} keys */
   paintSelection(keys) {
+    /** @type {Set<string>} */
+    const parents = new Set();
     for (const k of keys) {
       const e = this.cells.get(k);
+      const pk = this.parentOf.get(k);
+      if (pk) parents.add(pk);
+      else if (this.subsOf.has(k)) parents.add(k);
       if (!e) continue;
       const on = this.hooks.isSelected(k);
       e.classList.toggle("selected", on);
       e.setAttribute("aria-selected", on ? "true" : "false");
+    }
+    // A collapsed parent shows that some of its sub-techniques are selected.
+    for (const p of parents) {
+      const e = this.cells.get(p);
+      const c = this.data.get(p);
+      if (!e || !c) continue;
+      const some = !c.expanded && (this.subsOf.get(p) || []).some((s) => this.hooks.isSelected(s));
+      e.classList.toggle("sub-selected", some);
     }
   }
 
