@@ -41,7 +41,8 @@ function wordWidth(w) {
  */
 function fitSize(text, avail) {
   let widest = 0;
-  for (const w of text.split(/\s+/)) widest = Math.max(widest, wordWidth(w));
+  // Lines may break at spaces and after hyphens and slashes, never inside a word.
+  for (const w of text.split(/\s+|(?<=[-/])/)) widest = Math.max(widest, wordWidth(w));
   if (widest <= avail) return 0;
   return Math.max(7, Math.floor((FONT_PX * avail * 10) / widest) / 10);
 }
@@ -86,6 +87,10 @@ export class MatrixView {
       this.hooks.onHover(c ? this.data.get(c.dataset.key || "") || null : null, ev);
     });
     root.addEventListener("mouseleave", () => this.hooks.onHover(null));
+    root.addEventListener("focusin", (ev) => {
+      const c = this.cellOf(ev.target);
+      if (c && c.dataset.key && c.dataset.key !== this.focusKey) this.setFocus(c.dataset.key, false);
+    });
   }
 
   /** @param {EventTarget|null} t @returns {HTMLElement|null} */
