@@ -738,16 +738,27 @@ async fn techniques(
     ))
 }
 
+#[derive(Deserialize)]
+struct MatrixQuery {
+    /// `0`: leave out the descriptions (the web UI fetches them one by one for tooltips).
+    descriptions: Option<String>,
+}
+
 /// The matrix the UI draws: tactics in order, their techniques by name, sub-techniques.
 async fn matrix(
     State(state): St,
     Path((domain, release)): Path<(String, String)>,
+    Query(mq): Query<MatrixQuery>,
 ) -> ApiResult<Json<Value>> {
     let cat = catalogue(&state, &domain, &release).await?;
+    let with_descriptions = !matches!(mq.descriptions.as_deref(), Some("0" | "false"));
     let cell = |id: ObjectId| {
         let o = cat.object(id);
-        json!({"id": o.display_id(), "name": o.name, "platforms": o.platforms,
-               "description": o.description.as_deref().map(first_paragraph)})
+        let mut c = json!({"id": o.display_id(), "name": o.name, "platforms": o.platforms});
+        if with_descriptions {
+            c["description"] = json!(o.description.as_deref().map(first_paragraph));
+        }
+        c
     };
     let tactics: Vec<Value> = cat
         .tactics()
@@ -890,7 +901,7 @@ async fn multiselect(
     State(state): St,
     Path((domain, release)): Path<(String, String)>,
     Query(mq): Query<crate::multiselect::MultiselectQuery>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult {
     let cat = catalogue(&state, &domain, &release).await?;
     let q = mq.q.unwrap_or_default();
     if q.chars().count() > 200 {
@@ -900,6 +911,7 @@ async fn multiselect(
         ));
     }
     let fields = crate::multiselect::Fields::parse(mq.fields.as_deref());
-    let answer = blocking(move || Ok(crate::multiselect::answer(&cat, &q, fields))).await?;
-    Ok(Json(answer))
+    let st = state.clone();
+    let answer = blocking(move || Ok(st.multiselect.get(&cat).answer(&q, fields))).await?;
+    Ok(json_response(StatusCode::OK, answer, None))
 }

@@ -99,6 +99,8 @@ pub struct AppState {
     pub config: Config,
     /// Rendered revisions.
     pub render_cache: render::RenderCache,
+    /// The search & multiselect lists of each release, prepared on first use.
+    pub multiselect: multiselect::Cache,
 }
 
 impl AppState {
@@ -110,6 +112,7 @@ impl AppState {
             catalogues: Catalogues::new(config.data.clone()),
             config,
             render_cache: render::RenderCache::default(),
+            multiselect: multiselect::Cache::default(),
         }))
     }
 }

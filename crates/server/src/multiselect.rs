@@ -6,7 +6,11 @@
 
 use navlayer_attack::{Catalogue, ObjectId, ObjectKind, RelationKind};
 use serde::Deserialize;
-use serde_json::{json, Map, Value};
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use serde_json::{json, Value};
 
 /// Which texts a query is matched against.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,28 +70,131 @@ pub fn techniques_of(cat: &Catalogue, id: ObjectId) -> Vec<ObjectId> {
         }
         ObjectKind::Mitigation => cat.techniques_from(id, &RelationKind::Mitigates),
         ObjectKind::Asset => cat.techniques_targeting(id),
-        ObjectKind::DetectionStrategy | ObjectKind::DataComponent => {
-            cat.techniques_detected_by(id)
-        }
+        ObjectKind::DetectionStrategy | ObjectKind::DataComponent => cat.techniques_detected_by(id),
         _ => Vec::new(),
     }
 }
 
-fn matches(cat: &Catalogue, id: ObjectId, lower: &str, upper: &str, f: Fields) -> bool {
-    let o = cat.object(id);
-    (f.name
-        && (o.name.to_lowercase().contains(lower)
-            || o.aliases.iter().any(|a| a.to_lowercase().contains(lower))))
-        || (f.id
-            && o
-                .attack_id
-                .as_deref()
-                .is_some_and(|a| a.to_ascii_uppercase().contains(upper)))
-        || (f.description
-            && o
-                .description
-                .as_deref()
-                .is_some_and(|d| d.to_lowercase().contains(lower)))
+/// One object of the panel, prepared once per release: the texts it is matched against and its
+/// answer as JSON.
+#[derive(Debug)]
+struct Item {
+    names: Vec<String>,
+    id: String,
+    description: String,
+    json: String,
+}
+
+impl Item {
+    fn new(cat: &Catalogue, id: ObjectId, techniques: Vec<ObjectId>) -> Item {
+        let o = cat.object(id);
+        let mut names = vec![o.name.to_lowercase()];
+        names.extend(o.aliases.iter().map(|a| a.to_lowercase()));
+        Item {
+            names,
+            id: o.attack_id.as_deref().unwrap_or("").to_ascii_uppercase(),
+            description: o.description.as_deref().unwrap_or("").to_lowercase(),
+            json: hit(cat, id, techniques).to_string(),
+        }
+    }
+
+    fn matches(&self, lower: &str, upper: &str, f: Fields) -> bool {
+        (f.name && self.names.iter().any(|n| n.contains(lower)))
+            || (f.id && !self.id.is_empty() && self.id.contains(upper))
+            || (f.description && self.description.contains(lower))
+    }
+}
+
+/// The panel's lists of one release, prepared once so every query is a filter and a join.
+#[derive(Debug)]
+pub struct Prepared {
+    techniques: Vec<Item>,
+    lists: Vec<(&'static str, Vec<Item>)>,
+}
+
+impl Prepared {
+    /// Prepares the lists of a catalogue (technique lists from the catalogue's relations).
+    pub fn new(cat: &Catalogue) -> Prepared {
+        let mut techniques: Vec<ObjectId> = cat.active_techniques().collect();
+        by_name(cat, &mut techniques);
+        let techniques = techniques
+            .into_iter()
+            .map(|t| Item::new(cat, t, vec![t]))
+            .collect();
+        let lists = LISTS
+            .iter()
+            .map(|&(key, kinds)| {
+                let mut ids: Vec<ObjectId> =
+                    kinds.iter().flat_map(|&k| cat.active_of_kind(k)).collect();
+                by_name(cat, &mut ids);
+                let items = ids
+                    .into_iter()
+                    .map(|id| Item::new(cat, id, techniques_of(cat, id)))
+                    .collect();
+                (key, items)
+            })
+            .collect();
+        Prepared { techniques, lists }
+    }
+
+    /// The panel's answer for a query as JSON: `techniques` (only when the query is not empty)
+    /// and one list per object kind, each entry with its ATT&CK ID, name, type and technique IDs.
+    pub fn answer(&self, q: &str, fields: Fields) -> String {
+        let q = q.trim();
+        let lower = q.to_lowercase();
+        let upper = q.to_ascii_uppercase();
+        let mut out = String::with_capacity(4096);
+        out.push_str("{\"query\":");
+        out.push_str(&Value::String(q.to_string()).to_string());
+        let mut list = |key: &str, items: &[Item], all: bool| {
+            out.push_str(",\"");
+            out.push_str(key);
+            out.push_str("\":[");
+            let mut first = true;
+            for it in items
+                .iter()
+                .filter(|it| all || it.matches(&lower, &upper, fields))
+            {
+                if !first {
+                    out.push(',');
+                }
+                first = false;
+                out.push_str(&it.json);
+            }
+            out.push(']');
+        };
+        if q.is_empty() {
+            list("techniques", &[], false);
+        } else {
+            list("techniques", &self.techniques, false);
+        }
+        for (key, items) in &self.lists {
+            list(key, items, q.is_empty());
+        }
+        out.push('}');
+        out
+    }
+}
+
+/// Prepared lists per release, kept for the server's lifetime.
+#[derive(Debug, Default)]
+pub struct Cache {
+    map: Mutex<HashMap<String, Arc<Prepared>>>,
+}
+
+impl Cache {
+    /// The prepared lists of a catalogue, made on first use.
+    pub fn get(&self, cat: &Catalogue) -> Arc<Prepared> {
+        let key = format!("{}/{}", cat.domain(), cat.release());
+        if let Some(p) = self.map.lock().ok().and_then(|m| m.get(&key).cloned()) {
+            return p;
+        }
+        let p = Arc::new(Prepared::new(cat));
+        if let Ok(mut m) = self.map.lock() {
+            return m.entry(key).or_insert(p).clone();
+        }
+        p
+    }
 }
 
 fn hit(cat: &Catalogue, id: ObjectId, techniques: Vec<ObjectId>) -> Value {
@@ -109,39 +216,4 @@ fn by_name(cat: &Catalogue, ids: &mut [ObjectId]) {
             .cmp(&y.name.to_lowercase())
             .then_with(|| x.display_id().cmp(y.display_id()))
     });
-}
-
-/// The panel's answer for a query: `techniques` (only when the query is not empty) and one list
-/// per object kind, each entry with its ATT&CK ID, name, type and technique IDs.
-pub fn answer(cat: &Catalogue, q: &str, fields: Fields) -> Value {
-    let q = q.trim();
-    let lower = q.to_lowercase();
-    let upper = q.to_ascii_uppercase();
-    let found = |id: ObjectId| q.is_empty() || matches(cat, id, &lower, &upper, fields);
-    let mut out = Map::new();
-    let mut techniques: Vec<ObjectId> = if q.is_empty() {
-        Vec::new()
-    } else {
-        cat.active_techniques().filter(|&t| found(t)).collect()
-    };
-    by_name(cat, &mut techniques);
-    out.insert("query".into(), json!(q));
-    out.insert(
-        "techniques".into(),
-        techniques.into_iter().map(|t| hit(cat, t, vec![t])).collect(),
-    );
-    for (key, kinds) in LISTS {
-        let mut ids: Vec<ObjectId> = kinds
-            .iter()
-            .flat_map(|&k| cat.active_of_kind(k))
-            .filter(|&id| found(id))
-            .collect();
-        by_name(cat, &mut ids);
-        let list: Vec<Value> = ids
-            .into_iter()
-            .map(|id| hit(cat, id, techniques_of(cat, id)))
-            .collect();
-        out.insert(key.into(), Value::Array(list));
-    }
-    Value::Object(out)
 }

@@ -16,16 +16,28 @@ const ASSETS: &[(&str, &str, &str)] = &[
     ("js/api.js", JS, include_str!("../assets/js/api.js")),
     ("js/app.js", JS, include_str!("../assets/js/app.js")),
     ("js/colour.js", JS, include_str!("../assets/js/colour.js")),
-    ("js/contextmenu.js", JS, include_str!("../assets/js/contextmenu.js")),
+    (
+        "js/contextmenu.js",
+        JS,
+        include_str!("../assets/js/contextmenu.js"),
+    ),
     ("js/doc.js", JS, include_str!("../assets/js/doc.js")),
     ("js/dom.js", JS, include_str!("../assets/js/dom.js")),
     ("js/editor.js", JS, include_str!("../assets/js/editor.js")),
-    ("js/keyboard.js", JS, include_str!("../assets/js/keyboard.js")),
+    (
+        "js/keyboard.js",
+        JS,
+        include_str!("../assets/js/keyboard.js"),
+    ),
     ("js/layers.js", JS, include_str!("../assets/js/layers.js")),
     ("js/legend.js", JS, include_str!("../assets/js/legend.js")),
     ("js/matrix.js", JS, include_str!("../assets/js/matrix.js")),
     ("js/search.js", JS, include_str!("../assets/js/search.js")),
-    ("js/selection.js", JS, include_str!("../assets/js/selection.js")),
+    (
+        "js/selection.js",
+        JS,
+        include_str!("../assets/js/selection.js"),
+    ),
     ("js/tooltip.js", JS, include_str!("../assets/js/tooltip.js")),
     ("js/view.js", JS, include_str!("../assets/js/view.js")),
 ];
@@ -130,7 +142,8 @@ mod tests {
 
     #[test]
     fn context_menu_items_from_a_list_or_a_navigator_config() {
-        let list = r#"[{"label": "Search", "url": "https://example.com/?q={{technique_attackID}}"}]"#;
+        let list =
+            r#"[{"label": "Search", "url": "https://example.com/?q={{technique_attackID}}"}]"#;
         assert_eq!(parse_context_menu(list).map(|l| l.len()), Ok(1));
         let nav = r#"{"custom_context_menu_items": [{"label": "a", "url": "u", "subtechnique_url": "s"}], "banner": ""}"#;
         let items = parse_context_menu(nav).unwrap_or_default();

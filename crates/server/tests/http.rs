@@ -639,7 +639,10 @@ async fn the_web_ui_is_served_embedded_with_a_strict_policy() {
     // Every module app.js imports, transitively, is served as JavaScript.
     let mut texts = vec![
         ("index.html".to_string(), html),
-        ("style.css".to_string(), s.get("/assets/style.css").await.text()),
+        (
+            "style.css".to_string(),
+            s.get("/assets/style.css").await.text(),
+        ),
     ];
     let mut todo = vec!["app.js".to_string()];
     let mut seen = std::collections::BTreeSet::new();
@@ -659,7 +662,10 @@ async fn the_web_ui_is_served_embedded_with_a_strict_policy() {
         texts.push((name, text));
     }
     assert!(seen.len() >= 10, "modules: {seen:?}");
-    assert_eq!(s.get("/assets/js/nope.js").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        s.get("/assets/js/nope.js").await.status,
+        StatusCode::NOT_FOUND
+    );
     // No CDN, no external font, and no innerHTML anywhere in the scripts.
     for (name, text) in texts {
         assert!(
@@ -875,4 +881,103 @@ async fn generation_combine_diff_and_migrate_call_the_libraries() {
     s.post_json("/api/migrate", &json!({"to": "18.1"}))
         .await
         .assert_error(StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn multiselect_lists_objects_with_the_catalogues_technique_lists() {
+    let s = server();
+    let cat = navlayer_testdata::catalogue("enterprise-attack-18.1.json");
+    let a = s
+        .get("/api/releases/enterprise/18.1/multiselect?q=G0016")
+        .await
+        .json();
+    let apt29 = a["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["id"] == "G0016")
+        .expect("APT29 listed")
+        .clone();
+    let g = cat.by_attack_id("G0016").unwrap();
+    let mut want: Vec<String> = cat
+        .techniques_used_by(g, true)
+        .into_iter()
+        .map(|t| cat.object(t).display_id().to_string())
+        .collect();
+    let mut got: Vec<String> = apt29["techniques"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap().to_string())
+        .collect();
+    want.sort();
+    got.sort();
+    assert_eq!(got, want, "a group brings its campaigns' techniques");
+    assert!(got.len() > cat.techniques_used_by(g, false).len());
+
+    // Text search over techniques: name and ID by default, description on request.
+    let ps = s
+        .get("/api/releases/enterprise/18.1/multiselect?q=powershell")
+        .await
+        .json();
+    let names: Vec<&str> = ps["techniques"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["T1059.001", "T1546.013"], "PowerShell, PowerShell Profile");
+    assert_eq!(ps["techniques"][0]["techniques"], json!(["T1059.001"]));
+    let wide = s
+        .get("/api/releases/enterprise/18.1/multiselect?q=powershell&fields=description")
+        .await
+        .json();
+    assert!(wide["techniques"].as_array().unwrap().len() > 10);
+    // Empty query: every object, no techniques.
+    let all = s
+        .get("/api/releases/enterprise/18.1/multiselect")
+        .await
+        .json();
+    assert_eq!(all["techniques"], json!([]));
+    assert!(all["software"].as_array().unwrap().len() > 500);
+    let m = all["mitigations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["id"] == "M1038")
+        .unwrap()
+        .clone();
+    assert!(m["techniques"].as_array().unwrap().len() > 50);
+    // ICS lists assets with the techniques that target them.
+    let ics = s.get("/api/releases/ics/18.1/multiselect").await.json();
+    assert!(ics["assets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|x| !x["techniques"].as_array().unwrap().is_empty()));
+    s.get(&format!(
+        "/api/releases/enterprise/18.1/multiselect?q={}",
+        "x".repeat(201)
+    ))
+    .await
+    .assert_error(StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn config_serves_the_context_menu_items() {
+    let none = server();
+    assert_eq!(
+        none.get("/api/config").await.json()["contextMenuItems"],
+        json!([])
+    );
+    let s = server_with(|c| {
+        c.context_menu = navlayer_server::parse_context_menu(
+            r#"[{"label": "Wiki", "url": "https://wiki.example/{{technique_attackID}}"}]"#,
+        )
+        .unwrap();
+    });
+    assert_eq!(
+        s.get("/api/config").await.json()["contextMenuItems"][0]["url"],
+        "https://wiki.example/{{technique_attackID}}"
+    );
 }

@@ -98,7 +98,7 @@ function matrixIndex(domain, release) {
   const k = domain + "/" + release;
   let p = indexes.get(k);
   if (!p) {
-    p = cached(releasePath(domain, release) + "/matrix").then(indexMatrix);
+    p = cached(releasePath(domain, release) + "/matrix?descriptions=0").then(indexMatrix);
     indexes.set(k, p);
   }
   return p;
@@ -124,11 +124,14 @@ async function openLayer(key, revision) {
   editor.load();
   fillLayerProps();
   history.replaceState(null, "", "?layer=" + encodeURIComponent(key));
-  requestAnimationFrame(() => setTimeout(() => { window.navlayerPainted = performance.now(); }, 0));
   $("revision-label").textContent = "revision " + rev + " · " + domainLabel(layer.domain) + " v" + rel.release;
   status("Opened " + layer.name + " (revision " + rev + ", " + domainLabel(layer.domain) + " v" + rel.release + ")");
-  search.run();
-  refreshSide().catch(fail);
+  // After the first paint: the search lists and the side bar.
+  requestAnimationFrame(() => setTimeout(() => {
+    window.navlayerPainted = performance.now();
+    search.run();
+    refreshSide().catch(fail);
+  }, 0));
 }
 
 /** @param {string} d */
@@ -236,6 +239,9 @@ function wire() {
   $("invert").addEventListener("click", () => selection.invert());
   $("select-annotated").addEventListener("click", () => selection.selectAnnotated());
   $("select-unannotated").addEventListener("click", () => selection.selectUnannotated());
+  $("expand-all").addEventListener("click", () => expand("all"));
+  $("expand-annotated").addEventListener("click", () => expand("annotated"));
+  $("collapse-all").addEventListener("click", () => expand("none"));
   input("opt-across").addEventListener("change", () => { selection.acrossTactics = input("opt-across").checked; });
   input("opt-with-parent").addEventListener("change", () => { selection.withParent = input("opt-with-parent").checked; });
   input("opt-visible").addEventListener("change", () => { selection.visibleOnly = input("opt-visible").checked; });
@@ -290,6 +296,30 @@ function wire() {
   json("GET", "/api/config").then((c) => { menu.userItems = c.contextMenuItems || []; }).catch(() => {});
 }
 
+/**
+ * Expands every parent, those with annotated sub-techniques, or none (as the Navigator does,
+ * by setting showSubtechniques on the parents).
+ * @param {"all"|"annotated"|"none"} which
+ */
+function expand(which) {
+  if (!doc) return;
+  /** @type {string[]} */
+  const open = [];
+  /** @type {string[]} */
+  const shut = [];
+  for (const col of doc.view.columns) {
+    col.cells.forEach((c, i) => {
+      if (c.sub || !c.subCount) return;
+      let want = which === "all";
+      if (which === "annotated") for (let j = i + 1; j < col.cells.length && col.cells[j].sub; j++) want = want || col.cells[j].annotated;
+      if (want !== c.expanded) (want ? open : shut).push(c.key);
+    });
+  }
+  if (open.length) doc.setExpanded(open, true);
+  if (shut.length) doc.setExpanded(shut, false);
+  redraw();
+}
+
 /** @param {boolean} redo */
 function undo(redo) {
   if (!doc) return;
@@ -302,10 +332,12 @@ function undo(redo) {
 }
 
 wire();
-refreshSide().then(() => {
+{
   const want = new URLSearchParams(location.search).get("layer");
-  if (want) return openLayer(want);
-}).catch(fail);
+  store.listReleases().catch(() => {});
+  if (want) openLayer(want).catch((e) => { fail(e); refreshSide().catch(fail); });
+  else refreshSide().catch(fail);
+}
 
 /** Read-only hooks for the browser suite's assertions. */
 window.navlayerDebug = { doc: current, selection };

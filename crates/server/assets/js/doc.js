@@ -69,8 +69,9 @@ export class Doc {
    * @param {Iterable<string>} keys
    */
   ownEntries(keys) {
+    const list = [...keys];
     const want = new Map();
-    for (const k of keys) {
+    for (const k of list) {
       const [id, tactic] = k.split("|");
       if (!want.has(id)) want.set(id, new Set());
       want.get(id).add(tactic);
@@ -95,7 +96,7 @@ export class Doc {
         out[prev] = merged;
       }
     }
-    for (const k of keys) {
+    for (const k of list) {
       if (at.has(k)) continue;
       const [id, tactic] = k.split("|");
       at.set(k, out.length);
@@ -141,11 +142,27 @@ export class Doc {
    * @param {boolean} show
    */
   setExpanded(keys, show) {
-    const list = [...keys];
-    const { out, at } = this.ownEntries(list);
-    for (const k of list) {
+    /** @type {Map<string, boolean>} */
+    const want = new Map();
+    const layout = this.layer.layout || {};
+    const mode = typeof layout.expandedSubtechniques === "string" ? layout.expandedSubtechniques.trim().toLowerCase() : "";
+    if (mode === "all" || mode === "annotated") {
+      // The layer's expansion mode would override single parents: keep what is open now as
+      // per-parent state and drop the mode.
+      for (const col of this.view.columns) for (const c of col.cells) if (!c.sub && c.expanded) want.set(c.key, true);
+      const next = Object.assign({}, layout);
+      delete next.expandedSubtechniques;
+      this.layer.layout = next;
+    }
+    for (const k of keys) want.set(k, show);
+    const { out, at } = this.ownEntries(want.keys());
+    for (const [k, v] of want) {
       const i = /** @type {number} */ (at.get(k));
-      out[i] = Object.assign({}, out[i], { showSubtechniques: show });
+      /** @type {Entry} */
+      const e = Object.assign({}, out[i]);
+      if (v) e.showSubtechniques = true;
+      else delete e.showSubtechniques;
+      out[i] = e;
     }
     this.layer.techniques = pruned(out);
     this.refresh();

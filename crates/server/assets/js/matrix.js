@@ -218,15 +218,19 @@ export class MatrixView {
 
   /** @param {Cell} c @param {View} view @param {number} annotatedSubs */
   buildCell(c, view, annotatedSubs) {
-    const e = el("div", { role: "gridcell", tabindex: "-1", dataset: { key: c.key, id: c.id, tactic: c.tactic } });
-    const label = el("span", { class: "label" });
-    if (view.showId) label.append(el("span", { class: "tid", text: c.id }), " ");
-    if (view.showName) label.append(el("span", { class: "tname", text: c.name }));
-    if (c.subCount) label.append(el("span", { class: "subc", text: " (" + annotatedSubs + "/" + c.subCount + ")" }));
-    e.append(label, el("span", { class: "score" }));
+    const e = /** @type {HTMLElement} */ (template(view.showId, view.showName, c.subCount > 0).cloneNode(true));
+    e.dataset.key = c.key;
+    e.dataset.id = c.id;
+    e.dataset.tactic = c.tactic;
+    const label = /** @type {HTMLElement} */ (e.firstChild);
+    let n = label.firstChild;
+    if (view.showId) { /** @type {Node} */ (n).textContent = c.id; n = /** @type {Node} */ (n).nextSibling?.nextSibling || null; }
+    if (view.showName && n) n.textContent = c.name;
     if (c.subCount) {
-      e.append(el("button", { type: "button", class: "toggle", tabindex: "-1", "aria-expanded": c.expanded ? "true" : "false",
-        "aria-label": (c.expanded ? "Hide " : "Show ") + c.subCount + " sub-techniques of " + c.id }, c.expanded ? "◂" : "▸"));
+      const t = /** @type {HTMLElement} */ (e.lastChild);
+      t.setAttribute("aria-expanded", c.expanded ? "true" : "false");
+      t.setAttribute("aria-label", (c.expanded ? "Hide " : "Show ") + c.subCount + " sub-techniques of " + c.id);
+      t.textContent = c.expanded ? "◂" : "▸";
     }
     const size = fitSize((view.showId ? c.id + " " : "") + (view.showName ? c.name : ""), c.sub ? 112 : 100);
     if (size) e.style.fontSize = size + "px";
@@ -250,8 +254,10 @@ export class MatrixView {
     const sig = [c.background, c.text, scoreText, c.enabled, !!c.comment, c.metadata.length, c.links.length, c.annotated, annotatedSubs].join("|");
     if (!fresh && old && e.dataset.sig === sig) return;
     e.dataset.sig = sig;
-    const subc = e.querySelector(".subc");
-    if (subc) subc.textContent = " (" + annotatedSubs + "/" + c.subCount + ")";
+    if (c.subCount) {
+      const subc = /** @type {Node} */ (e.firstChild).lastChild;
+      if (subc) subc.textContent = " (" + annotatedSubs + "/" + c.subCount + ")";
+    }
     const selected = this.hooks.isSelected(c.key);
     e.className = "cell" + (c.sub ? " sub" : " parent") + (selected ? " selected" : "") + (c.enabled ? "" : " disabled") +
       (c.comment ? " commented" : "") + (c.metadata.length ? " has-meta" : "") + (c.links.length ? " has-links" : "") +
@@ -259,7 +265,7 @@ export class MatrixView {
     e.setAttribute("aria-selected", selected ? "true" : "false");
     e.style.background = c.background || "";
     e.style.color = c.text || "";
-    const score = /** @type {HTMLElement} */ (e.querySelector(".score"));
+    const score = /** @type {HTMLElement} */ (/** @type {Node} */ (e.firstChild).nextSibling);
     score.textContent = scoreText;
     e.setAttribute("aria-label", c.id + " " + c.name + (scoreText ? ", score " + scoreText : "") +
       (c.comment ? ", commented" : "") + (c.enabled ? "" : ", disabled"));
@@ -308,6 +314,28 @@ export class MatrixView {
     this.focusKey = key;
     if (focus) { e.focus(); e.scrollIntoView({ block: "nearest", inline: "nearest" }); }
   }
+}
+
+/** @type {Map<string, HTMLElement>} */
+const templates = new Map();
+
+/**
+ * An empty cell to clone: label (ID, name, sub-technique count), score, toggle.
+ * @param {boolean} id @param {boolean} name @param {boolean} parent
+ */
+function template(id, name, parent) {
+  const k = [id, name, parent].join();
+  let t = templates.get(k);
+  if (!t) {
+    const label = el("span", { class: "label" });
+    if (id) label.append(el("span", { class: "tid" }), " ");
+    if (name) label.append(el("span", { class: "tname" }));
+    if (parent) label.append(el("span", { class: "subc" }));
+    t = el("div", { role: "gridcell", tabindex: "-1" }, label, el("span", { class: "score" }));
+    if (parent) t.append(el("button", { type: "button", class: "toggle", tabindex: "-1" }));
+    templates.set(k, t);
+  }
+  return t;
 }
 
 /** Annotated sub-techniques after the parent at `i`. @param {Cell[]} cells @param {number} i */
