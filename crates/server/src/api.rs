@@ -34,6 +34,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/openapi.json", get(openapi))
         .route("/api/layers", get(list_layers).post(create_layer))
         .route("/api/import", post(import))
+        .route("/api/fetch", post(fetch_url))
         .route(
             "/api/layers/{key}",
             get(get_layer).put(update_layer).delete(delete_layer),
@@ -914,4 +915,60 @@ async fn multiselect(
     let st = state.clone();
     let answer = blocking(move || Ok(st.multiselect.get(&cat).answer(&q, fields))).await?;
     Ok(json_response(StatusCode::OK, answer, None))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FetchRequest {
+    url: String,
+    #[serde(default)]
+    key: Option<String>,
+}
+
+/// `POST /api/fetch`: the server fetches a layer from a URL (no CORS trouble for the browser),
+/// refusing internal addresses unless started with `--allow-private-urls`, and stores it as an
+/// import does.
+async fn fetch_url(State(state): St, body: Bytes) -> ApiResult {
+    let req: FetchRequest = serde_json::from_slice(&body).map_err(|e| {
+        ApiError::bad_request(
+            format!("the request body does not fit: {e} (expected {{\"url\": \"https://…\"}})"),
+            "/url",
+        )
+    })?;
+    let policy = state.config.fetch;
+    let url = req.url.clone();
+    let bytes = tokio::task::spawn_blocking(move || crate::fetch::fetch(&url, policy))
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(|e| {
+            let status = match e {
+                crate::fetch::FetchError::Timeout(_) => StatusCode::GATEWAY_TIMEOUT,
+                crate::fetch::FetchError::Other(_) => StatusCode::BAD_GATEWAY,
+                crate::fetch::FetchError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+                _ => StatusCode::UNPROCESSABLE_ENTITY,
+            };
+            ApiError::new(status, e.to_string(), "/url")
+        })?;
+    let parsed = layers::parse(&bytes, state.config.limits.entries)?;
+    let name = req.url.rsplit('/').next().unwrap_or("");
+    let stem = slug(
+        name.split(['?', '#'])
+            .next()
+            .unwrap_or("")
+            .trim_end_matches(".json"),
+    );
+    let key = match req.key {
+        Some(k) => Some(k),
+        None if parsed.len() == 1 => {
+            let st = state.clone();
+            Some(blocking(move || free_key(&st, &stem)).await?)
+        }
+        None => None,
+    };
+    let out = store_new(&state, parsed, key, "import").await?;
+    Ok(json_response(
+        StatusCode::CREATED,
+        json!({ "layers": out }).to_string(),
+        None,
+    ))
 }

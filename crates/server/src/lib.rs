@@ -20,6 +20,7 @@
 mod api;
 mod catalogues;
 mod error;
+pub mod fetch;
 pub mod layers;
 pub mod multiselect;
 mod ops;
@@ -73,6 +74,8 @@ pub struct Config {
     pub limits: Limits,
     /// User items of the web UI's context menu (`serve --context-menu FILE`).
     pub context_menu: Vec<ContextMenuItem>,
+    /// What "open from URL" may fetch (`serve --allow-private-urls`).
+    pub fetch: fetch::FetchPolicy,
 }
 
 impl Config {
@@ -84,6 +87,7 @@ impl Config {
             token: None,
             limits: Limits::default(),
             context_menu: Vec::new(),
+            fetch: fetch::FetchPolicy::default(),
         }
     }
 }

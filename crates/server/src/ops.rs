@@ -157,6 +157,9 @@ struct CombineRequest {
     store: bool,
     #[serde(default)]
     key: Option<String>,
+    /// Fields taken from one layer each: `{"comments": "b", "gradient": "a", …}` (or `"all"`).
+    #[serde(default)]
+    inherit: std::collections::BTreeMap<String, String>,
 }
 
 /// `POST /api/combine`: a layer whose scores an expression computes from stored layers
@@ -193,10 +196,29 @@ pub async fn combine(State(state): St, bytes: Bytes) -> Result<Response, ApiErro
     }
     let expr = navlayer_ops::Expr::parse(&req.expression)
         .map_err(|e| ApiError::unprocessable(e.to_string(), "/expression"))?;
+    let mut inherit = navlayer_ops::combine::Inherit::default();
+    for (field, var) in &req.inherit {
+        let pointer = format!("/inherit/{field}");
+        let i = (0..keys.len())
+            .find(|&i| navlayer_ops::combine::variable_name(i).to_string() == var.trim())
+            .ok_or_else(|| {
+                ApiError::bad_request(
+                    format!(
+                        "{var:?} names none of the layers (a … {})",
+                        navlayer_ops::combine::variable_name(keys.len() - 1)
+                    ),
+                    pointer.clone(),
+                )
+            })?;
+        inherit
+            .set(field, i)
+            .map_err(|e| ApiError::bad_request(e.to_string(), pointer))?;
+    }
     let cat = state.catalogues.for_layer(&loaded[0]).await.ok();
     let options = navlayer_ops::CombineOptions {
         name: req.name.clone(),
         catalogue: cat.as_deref(),
+        inherit,
         ..Default::default()
     };
     let layer = navlayer_ops::combine(&loaded, &expr, &options)

@@ -15,6 +15,11 @@ const ASSETS: &[(&str, &str, &str)] = &[
     ("style.css", CSS, include_str!("../assets/style.css")),
     ("js/api.js", JS, include_str!("../assets/js/api.js")),
     ("js/app.js", JS, include_str!("../assets/js/app.js")),
+    (
+        "js/cellmenu.js",
+        JS,
+        include_str!("../assets/js/cellmenu.js"),
+    ),
     ("js/colour.js", JS, include_str!("../assets/js/colour.js")),
     (
         "js/contextmenu.js",
@@ -25,12 +30,18 @@ const ASSETS: &[(&str, &str, &str)] = &[
     ("js/dom.js", JS, include_str!("../assets/js/dom.js")),
     ("js/editor.js", JS, include_str!("../assets/js/editor.js")),
     (
+        "js/exporter.js",
+        JS,
+        include_str!("../assets/js/exporter.js"),
+    ),
+    (
         "js/keyboard.js",
         JS,
         include_str!("../assets/js/keyboard.js"),
     ),
     ("js/layers.js", JS, include_str!("../assets/js/layers.js")),
     ("js/legend.js", JS, include_str!("../assets/js/legend.js")),
+    ("js/lists.js", JS, include_str!("../assets/js/lists.js")),
     ("js/matrix.js", JS, include_str!("../assets/js/matrix.js")),
     ("js/search.js", JS, include_str!("../assets/js/search.js")),
     (
@@ -38,7 +49,10 @@ const ASSETS: &[(&str, &str, &str)] = &[
         JS,
         include_str!("../assets/js/selection.js"),
     ),
+    ("js/tabs.js", JS, include_str!("../assets/js/tabs.js")),
+    ("js/theme.js", JS, include_str!("../assets/js/theme.js")),
     ("js/tooltip.js", JS, include_str!("../assets/js/tooltip.js")),
+    ("js/upgrade.js", JS, include_str!("../assets/js/upgrade.js")),
     ("js/view.js", JS, include_str!("../assets/js/view.js")),
 ];
 

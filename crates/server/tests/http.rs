@@ -926,7 +926,11 @@ async fn multiselect_lists_objects_with_the_catalogues_technique_lists() {
         .iter()
         .map(|t| t["id"].as_str().unwrap())
         .collect();
-    assert_eq!(names, ["T1059.001", "T1546.013"], "PowerShell, PowerShell Profile");
+    assert_eq!(
+        names,
+        ["T1059.001", "T1546.013"],
+        "PowerShell, PowerShell Profile"
+    );
     assert_eq!(ps["techniques"][0]["techniques"], json!(["T1059.001"]));
     let wide = s
         .get("/api/releases/enterprise/18.1/multiselect?q=powershell&fields=description")
@@ -980,4 +984,74 @@ async fn config_serves_the_context_menu_items() {
         s.get("/api/config").await.json()["contextMenuItems"][0]["url"],
         "https://wiki.example/{{technique_attackID}}"
     );
+}
+
+/// A loopback HTTP server answering every request with `body` after `delay`.
+async fn loopback_server(body: Vec<u8>, delay: Duration) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut sock, _)) = listener.accept().await {
+            let body = body.clone();
+            tokio::spawn(async move {
+                let mut buf = [0u8; 4096];
+                let _ = sock.read(&mut buf).await;
+                tokio::time::sleep(delay).await;
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = sock.write_all(head.as_bytes()).await;
+                let _ = sock.write_all(&body).await;
+            });
+        }
+    });
+    format!("http://{addr}/layers/apt29.json")
+}
+
+#[tokio::test]
+async fn fetch_opens_a_url_refusing_internal_addresses_unless_allowed() {
+    let url = loopback_server(layer("Fetched").to_string().into_bytes(), Duration::ZERO).await;
+    // Loopback is refused by default, without contacting it.
+    let refused = server()
+        .post_json("/api/fetch", &json!({ "url": url }))
+        .await
+        .assert_error(StatusCode::BAD_GATEWAY);
+    assert!(
+        refused["message"].as_str().unwrap().contains("loopback"),
+        "{refused}"
+    );
+    let s = server_with(|c| {
+        c.fetch.allow_private = true;
+        c.fetch.max_bytes = 64 * 1024;
+        c.fetch.timeout = Duration::from_millis(800);
+    });
+    let ok = s.post_json("/api/fetch", &json!({ "url": url })).await;
+    assert_eq!(ok.status, StatusCode::CREATED, "{}", ok.text());
+    let key = ok.json()["layers"][0]["key"].as_str().unwrap().to_string();
+    assert_eq!(key, "apt29");
+    assert_eq!(s.get("/api/layers/apt29").await.json()["name"], "Fetched");
+    for bad in [
+        "file:///etc/passwd",
+        "ftp://127.0.0.1/x",
+        "javascript:alert(1)",
+    ] {
+        let e = s
+            .post_json("/api/fetch", &json!({ "url": bad }))
+            .await
+            .assert_error(StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(e["message"]
+            .as_str()
+            .unwrap()
+            .contains("only http and https"));
+    }
+    let big = loopback_server(vec![b' '; 200 * 1024], Duration::ZERO).await;
+    s.post_json("/api/fetch", &json!({ "url": big }))
+        .await
+        .assert_error(StatusCode::PAYLOAD_TOO_LARGE);
+    let slow = loopback_server(b"{}".to_vec(), Duration::from_secs(3)).await;
+    s.post_json("/api/fetch", &json!({ "url": slow }))
+        .await
+        .assert_error(StatusCode::GATEWAY_TIMEOUT);
 }

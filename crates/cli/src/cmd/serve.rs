@@ -42,6 +42,10 @@ pub struct ServeArgs {
     /// ({{technique_attackID}}, {{tactic_name}}, …).
     #[arg(long, value_name = "FILE")]
     context_menu: Option<PathBuf>,
+    /// Let the web UI's "open from URL" fetch from loopback, private and link-local addresses
+    /// (refused by default: no server-side request forgery).
+    #[arg(long)]
+    allow_private_urls: bool,
 }
 
 pub fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<ExitCode> {
@@ -62,6 +66,7 @@ pub fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<ExitCode> {
         }
     };
     config.token = args.token;
+    config.fetch.allow_private = args.allow_private_urls;
     if let Some(path) = &args.context_menu {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read {}", path.display()))?;

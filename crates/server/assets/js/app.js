@@ -1,5 +1,5 @@
 // navlayer web workspace: wires the feature modules together. The browser holds the open
-// layer and its release's matrix; the server loads, saves and computes.
+// layers (one tab each) and their releases' matrices; the server loads, saves and computes.
 
 import { json, request, layerPath, releasePath, cached, token, setToken } from "./api.js";
 import { $, input } from "./dom.js";
@@ -10,13 +10,19 @@ import { Selection } from "./selection.js";
 import { attachKeyboard } from "./keyboard.js";
 import { Editor } from "./editor.js";
 import { Tooltip } from "./tooltip.js";
-import { ContextMenu, versionedUrl, replaceUrl, safeUrl } from "./contextmenu.js";
+import { ContextMenu } from "./contextmenu.js";
+import { cellMenu } from "./cellmenu.js";
 import { LegendEditor } from "./legend.js";
 import { Search } from "./search.js";
+import { Tabs } from "./tabs.js";
+import { LayerControls } from "./controls.js";
+import { drawRows } from "./lists.js";
+import { Upgrade } from "./upgrade.js";
+import { Exporter } from "./exporter.js";
+import { Create } from "./create.js";
+import { initTheme } from "./theme.js";
 import * as store from "./layers.js";
 
-/** @type {Doc|null} */
-let doc = null;
 /** @type {Map<string, Promise<import("./view.js").MatrixIndex>>} */
 const indexes = new Map();
 
@@ -34,8 +40,11 @@ function fail(e) {
   if (err.status === 401) $("token").focus();
 }
 
-const current = () => doc;
-const releaseOf = () => (doc ? { domain: doc.layer.domain, release: doc.release } : null);
+/** @type {Doc|null} the doc whose matrix is on screen */
+let shown = null;
+const tabs = new Tabs($("tabs"), (d) => show(d));
+const current = () => tabs.current();
+const releaseOf = () => { const d = current(); return d ? { domain: d.layer.domain, release: d.release } : null; };
 
 const selection = new Selection(current, (changed) => {
   matrix.paintSelection(changed);
@@ -45,31 +54,47 @@ const selection = new Selection(current, (changed) => {
 const matrix = new MatrixView($("matrix"), {
   isSelected: (k) => selection.has(k),
   onClick: (key, ev) => selection.click(key, { toggle: ev.ctrlKey || ev.metaKey, range: ev.shiftKey }),
-  onToggle: (key, show) => { if (doc) { doc.setExpanded([key], show); redraw(); } },
+  onToggle: (key, show) => { const d = current(); if (d) { d.setExpanded([key], show); redraw(); } },
   onContext: (key, x, y) => openMenu(key, x, y).catch(fail),
   onHover: (cell, ev) => tooltip.show(cell, ev),
 });
 const tooltip = new Tooltip($("tooltip"), releaseOf);
 const menu = new ContextMenu($("context-menu"));
 const editor = new Editor(current, () => selection.keys, (patch, label) => {
-  if (!doc) return;
-  doc.annotate(selection.keys, patch, label);
+  const d = current();
+  if (!d) return;
+  d.annotate(selection.keys, patch, label);
   redraw();
   status("Changed " + selection.techniqueCount() + " technique(s). Save to keep a revision.");
 }, () => {
-  if (!doc || !selection.keys.size) return;
-  doc.clear(selection.keys);
+  const d = current();
+  if (!d || !selection.keys.size) return;
+  d.clear(selection.keys);
   redraw();
   editor.load();
 });
-const legend = new LegendEditor(current, (field, value, label) => {
-  if (!doc) return;
-  doc.setField(field, value, label);
+/** @param {string} field @param {any} value @param {string} label */
+const setField = (field, value, label) => {
+  const d = current();
+  if (!d) return;
+  d.setField(field, value, label);
   redraw();
-}, status);
+};
+const legend = new LegendEditor(current, setField, status);
+const controls = new LayerControls(current, setField, status);
 const search = new Search(releaseOf, (ids, on) => selection.techniques(ids, on), status);
+const upgrade = new Upgrade(status, async (layer, note) => {
+  const d = current();
+  if (!d) return;
+  const r = await json("PUT", layerPath(d.key), layer, { "If-Match": '"' + d.revision + '"' });
+  await openLayer(d.key, undefined, true);
+  status("Saved revision " + r.revision + ": " + note);
+});
+new Exporter(current, () => tabs.docs, status);
+new Create((key) => openLayer(key), () => tabs.docs, status);
+initTheme(/** @type {HTMLButtonElement} */ ($("theme")));
 attachKeyboard(matrix, selection, {
-  onToggle: (key, show) => { if (doc) { doc.setExpanded([key], show); redraw(); matrix.setFocus(key, true); } },
+  onToggle: (key, show) => { const d = current(); if (d) { d.setExpanded([key], show); redraw(); matrix.setFocus(key, true); } },
   onContext: (key, x, y) => openMenu(key, x, y).catch(fail),
   onEdit: () => input("ed-score").focus(),
 });
@@ -81,16 +106,55 @@ function showCount() {
     (cells !== n ? " (" + cells + " cells)" : "");
 }
 
+let tabSig = "";
 /** Redraws what a change to the layer touched. */
 function redraw() {
-  if (!doc) return;
-  matrix.render(doc.view);
+  const d = current();
+  if (!d) return;
+  if (d.view.layout !== matrix.layout) matrix.setLayout(d.view.layout);
+  matrix.render(d.view);
   legend.draw();
-  editor.drawSwatches((doc.layer.gradient && doc.layer.gradient.colors) || []);
-  $("layer-title").textContent = doc.layer.name;
-  $("dirty").hidden = !doc.dirty;
-  /** @type {HTMLButtonElement} */ ($("undo")).disabled = !doc.undoStack.length;
-  /** @type {HTMLButtonElement} */ ($("redo")).disabled = !doc.redoStack.length;
+  controls.draw();
+  drawLayerLists(d);
+  editor.drawSwatches((d.layer.gradient && d.layer.gradient.colors) || []);
+  $("layer-title").textContent = d.layer.name;
+  $("dirty").hidden = !d.dirty;
+  /** @type {HTMLButtonElement} */ ($("undo")).disabled = !d.undoStack.length;
+  /** @type {HTMLButtonElement} */ ($("redo")).disabled = !d.redoStack.length;
+  const sig = tabs.docs.map((x) => x.layer.name + (x.dirty ? "*" : "")).join("|") + tabs.active;
+  if (sig !== tabSig) { tabSig = sig; tabs.draw(); }
+}
+
+/** The layer's own metadata and links. @param {Doc} d */
+function drawLayerLists(d) {
+  drawRows($("ctl-meta"), structuredClone(d.layer.metadata || []), "metadata", "Layer metadata",
+    (rows) => setField("metadata", rows.length ? rows : undefined, "layer metadata"));
+  drawRows($("ctl-links"), structuredClone(d.layer.links || []), "links", "Layer link",
+    (rows) => setField("links", rows.length ? rows : undefined, "layer links"));
+}
+
+/** Shows a tab's layer (or the empty state). @param {Doc|null} d */
+function show(d) {
+  if (shown && shown !== d) shown.selectionKeys = selection.keys;
+  shown = d;
+  $("editor-area").hidden = !d;
+  $("empty-state").hidden = !!d;
+  if (!d) { $("upgrade-offer").hidden = true; history.replaceState(null, "", location.pathname); return; }
+  selection.keys = d.selectionKeys;
+  selection.anchor = null;
+  matrix.setLayout(d.view.layout);
+  matrix.reset();
+  tabSig = "";
+  redraw();
+  showCount();
+  editor.load();
+  fillLayerProps();
+  $("revision-label").textContent = "revision " + d.revision + " · " + domainLabel(d.layer.domain) + " v" + d.release;
+  history.replaceState(null, "", "?layer=" + encodeURIComponent(d.key));
+  store.listReleases().then((rels) => {
+    const mine = rels.filter((r) => r.domain === d.layer.domain).map((r) => r.release);
+    if (mine.length && current() === d) upgrade.offer(d, mine[mine.length - 1]);
+  }).catch(() => {});
 }
 
 /** The release matrix, fetched once per release. @param {string} domain @param {string} release */
@@ -104,27 +168,23 @@ function matrixIndex(domain, release) {
   return p;
 }
 
-/** Opens a stored layer (a revision of it). @param {string} key @param {number} [revision] */
-async function openLayer(key, revision) {
-  if (doc && doc.dirty && doc.key !== key && !confirm("“" + doc.layer.name + "” has unsaved edits. Open another layer and lose them?")) return;
+/**
+ * Opens a stored layer (a revision of it) in a tab; a layer already open is shown, unless
+ * `reload` asks for the stored state.
+ * @param {string} key @param {number} [revision] @param {boolean} [reload]
+ */
+async function openLayer(key, revision, reload) {
+  const open = tabs.find(key);
+  if (open >= 0 && !revision && !reload) { tabs.show(open); return; }
+  if (open >= 0 && tabs.docs[open].dirty && !reload &&
+    !confirm("“" + tabs.docs[open].layer.name + "” has unsaved edits. Replace them with revision " + revision + "?")) return;
   status("Opening " + key + "…");
   const resp = await request("GET", layerPath(key) + (revision ? "?revision=" + revision : ""));
   const layer = await resp.json();
   const rev = Number(resp.headers.get("X-Revision") || (resp.headers.get("ETag") || "").replace(/"/g, ""));
   const rel = await store.releaseFor(layer);
   const index = await matrixIndex(rel.domain, rel.release);
-  doc = new Doc(key, rev, layer, index, rel.release);
-  selection.keys.clear();
-  selection.anchor = null;
-  matrix.reset();
-  $("editor-area").hidden = false;
-  $("empty-state").hidden = true;
-  redraw();
-  showCount();
-  editor.load();
-  fillLayerProps();
-  history.replaceState(null, "", "?layer=" + encodeURIComponent(key));
-  $("revision-label").textContent = "revision " + rev + " · " + domainLabel(layer.domain) + " v" + rel.release;
+  tabs.add(new Doc(key, rev, layer, index, rel.release));
   status("Opened " + layer.name + " (revision " + rev + ", " + domainLabel(layer.domain) + " v" + rel.release + ")");
   // After the first paint: the search lists and the side bar.
   requestAnimationFrame(() => setTimeout(() => {
@@ -138,26 +198,24 @@ async function openLayer(key, revision) {
 const domainLabel = (d) => ({ "enterprise-attack": "Enterprise", "mobile-attack": "Mobile", "ics-attack": "ICS" })[d] || d;
 
 async function refreshSide() {
-  if (!doc) { await store.drawList(null, (k) => openLayer(k).catch(fail)); return; }
-  const d = doc;
-  await store.drawList(d.key, (k) => openLayer(k).catch(fail));
-  await store.drawRevisions(d.key, d.revision, (r) => openLayer(d.key, r).catch(fail), (r) => restore(r).catch(fail));
+  const d = current();
+  await store.drawList(d ? d.key : null, (k) => openLayer(k).catch(fail));
+  if (d) await store.drawRevisions(d.key, d.revision, (r) => openLayer(d.key, r).catch(fail), (r) => restore(r).catch(fail));
 }
 
 /** @param {number} rev */
 async function restore(rev) {
-  if (!doc) return;
-  const cur = await request("GET", layerPath(doc.key));
+  const d = current();
+  if (!d) return;
+  const cur = await request("GET", layerPath(d.key));
   const base = (cur.headers.get("ETag") || "").replace(/"/g, "");
-  await json("POST", layerPath(doc.key) + "/revisions/" + rev + "/restore", undefined, { "If-Match": '"' + base + '"' });
-  const key = doc.key;
-  doc = null;
-  await openLayer(key);
+  await json("POST", layerPath(d.key) + "/revisions/" + rev + "/restore", undefined, { "If-Match": '"' + base + '"' });
+  await openLayer(d.key, undefined, true);
 }
 
 async function save() {
-  if (!doc) return;
-  const d = doc;
+  const d = current();
+  if (!d) return;
   const r = await json("PUT", layerPath(d.key), d.layer, { "If-Match": '"' + d.revision + '"' });
   d.markSaved(r.revision);
   redraw();
@@ -167,52 +225,62 @@ async function save() {
 }
 
 function fillLayerProps() {
-  if (!doc) return;
-  input("prop-name").value = doc.layer.name || "";
-  input("prop-description").value = doc.layer.description || "";
+  const d = current();
+  if (!d) return;
+  input("prop-name").value = d.layer.name || "";
+  input("prop-description").value = d.layer.description || "";
 }
 
 /** @param {string} key @param {number} x @param {number} y */
 async function openMenu(key, x, y) {
-  if (!doc) return;
-  const d = doc;
+  const d = current();
   const cell = matrix.data.get(key);
-  if (!cell) return;
+  if (!d || !cell) return;
   const tacticId = d.index.matrix.tactics.find((t) => t.shortname === cell.tactic)?.id || "";
-  const { tech, parent, tactic } = await menu.objects(d.layer.domain, d.release, cell.id, cell.parent, tacticId);
-  const link = (/** @type {{label?: string, url?: string, divider?: boolean}} */ l) =>
-    ({ label: l.label || l.url || "", href: l.url && safeUrl(l.url) ? l.url : null });
-  const reach = () => selection.expand(key);
-  menu.open(x, y, cell.name + " (" + cell.id + ")", [
-    [
-      { label: "Select", run: () => selection.set(reach()) },
-      { label: "Add to selection", run: () => selection.add(reach()) },
-      { label: "Remove from selection", run: () => selection.remove(reach()) },
-    ],
-    [
-      { label: "Select all", run: () => selection.selectAll() },
-      { label: "Deselect all", run: () => selection.deselectAll() },
-      { label: "Invert selection", run: () => selection.invert() },
-      { label: "Select annotated", run: () => selection.selectAnnotated() },
-      { label: "Select unannotated", run: () => selection.selectUnannotated() },
-    ],
-    [
-      { label: "Select all techniques in tactic", run: () => selection.tactic(cell.tactic, true) },
-      { label: "Deselect all techniques in tactic", run: () => selection.tactic(cell.tactic, false) },
-      { label: "Annotate…", run: () => { if (!selection.has(key)) selection.set(reach()); input("ed-score").focus(); } },
-    ],
-    [
-      { label: "View technique on ATT&CK v" + d.release, href: versionedUrl(tech.url, d.release) },
-      { label: "View tactic on ATT&CK v" + d.release, href: versionedUrl(tactic.url, d.release) },
-    ],
-    menu.userItems.map((it) => {
-      const url = replaceUrl(it, tech, parent, tactic, cell.tactic);
-      return { label: it.label, href: safeUrl(url) ? url : null };
-    }),
-    cell.links.filter((l) => !l.divider).map(link),
-    (d.layer.links || []).filter((l) => !l.divider).map(link),
-  ]);
+  const objects = await menu.objects(d.layer.domain, d.release, cell.id, cell.parent, tacticId);
+  menu.open(x, y, cell.name + " (" + cell.id + ")",
+    cellMenu({ doc: d, cell, selection, objects, userItems: menu.userItems, annotate: () => input("ed-score").focus() }));
 }
+
+/**
+ * Expands every parent, those with annotated sub-techniques, or none (as the Navigator does,
+ * by setting showSubtechniques on the parents).
+ * @param {"all"|"annotated"|"none"} which
+ */
+function expand(which) {
+  const d = current();
+  if (!d) return;
+  /** @type {string[]} */
+  const open = [];
+  /** @type {string[]} */
+  const shut = [];
+  for (const col of d.view.columns) {
+    col.cells.forEach((c, i) => {
+      if (c.sub || !c.subCount) return;
+      let want = which === "all";
+      if (which === "annotated") for (let j = i + 1; j < col.cells.length && col.cells[j].sub; j++) want = want || col.cells[j].annotated;
+      if (want !== c.expanded) (want ? open : shut).push(c.key);
+    });
+  }
+  if (open.length) d.setExpanded(open, true);
+  if (shut.length) d.setExpanded(shut, false);
+  redraw();
+}
+
+/** @param {boolean} redo */
+function undo(redo) {
+  const d = current();
+  if (!d) return;
+  const label = redo ? d.redo() : d.undo();
+  if (label === null) { status(redo ? "Nothing to redo." : "Nothing to undo."); return; }
+  redraw();
+  editor.load();
+  fillLayerProps();
+  status((redo ? "Redone: " : "Undone: ") + label);
+}
+
+/** @param {string} id @param {() => void} f */
+const on = (id, f) => $(id).addEventListener("click", f);
 
 function wire() {
   input("token").value = token();
@@ -227,21 +295,18 @@ function wire() {
       status("Imported " + r.layers.length + " layer(s) (format " + first.originalVersion + ")" + (notes.length ? ":\n" + notes.slice(0, 8).join("\n") : "."));
     }).catch(fail).finally(() => { input("upload").value = ""; });
   });
-  $("new-layer").addEventListener("click", () => {
-    const name = prompt("Name of the new layer", "New layer");
-    if (name) store.createEmpty(name, "enterprise-attack").then((r) => openLayer(r.key)).catch(fail);
-  });
-  $("save").addEventListener("click", () => save().catch(fail));
-  $("undo").addEventListener("click", () => undo(false));
-  $("redo").addEventListener("click", () => undo(true));
-  $("select-all").addEventListener("click", () => selection.selectAll());
-  $("deselect-all").addEventListener("click", () => selection.deselectAll());
-  $("invert").addEventListener("click", () => selection.invert());
-  $("select-annotated").addEventListener("click", () => selection.selectAnnotated());
-  $("select-unannotated").addEventListener("click", () => selection.selectUnannotated());
-  $("expand-all").addEventListener("click", () => expand("all"));
-  $("expand-annotated").addEventListener("click", () => expand("annotated"));
-  $("collapse-all").addEventListener("click", () => expand("none"));
+  on("save", () => save().catch(fail));
+  on("undo", () => undo(false));
+  on("redo", () => undo(true));
+  on("select-all", () => selection.selectAll());
+  on("deselect-all", () => selection.deselectAll());
+  on("invert", () => selection.invert());
+  on("select-annotated", () => selection.selectAnnotated());
+  on("select-unannotated", () => selection.selectUnannotated());
+  on("expand-all", () => expand("all"));
+  on("expand-annotated", () => expand("annotated"));
+  on("collapse-all", () => expand("none"));
+  on("close-tab", () => tabs.close(tabs.active));
   input("opt-across").addEventListener("change", () => { selection.acrossTactics = input("opt-across").checked; });
   input("opt-with-parent").addEventListener("change", () => { selection.withParent = input("opt-with-parent").checked; });
   input("opt-visible").addEventListener("change", () => { selection.visibleOnly = input("opt-visible").checked; });
@@ -251,35 +316,41 @@ function wire() {
   });
   input("prop-name").addEventListener("change", () => {
     const v = input("prop-name").value.trim();
-    if (doc && v && v !== doc.layer.name) { doc.setField("name", v, "rename"); redraw(); }
+    const d = current();
+    if (d && v && v !== d.layer.name) setField("name", v, "rename");
   });
-  input("prop-description").addEventListener("change", () => {
-    if (doc) { doc.setField("description", input("prop-description").value || undefined, "description"); redraw(); }
-  });
-  for (const b of document.querySelectorAll("button.download")) {
-    b.addEventListener("click", () => {
-      if (!doc) return;
-      if (doc.dirty) { status("Save first: downloads are made from the saved revision.", true); return; }
-      store.download(doc.key, doc.revision, /** @type {HTMLElement} */ (b).dataset.format || "json").catch(fail);
+  input("prop-description").addEventListener("change", () => setField("description", input("prop-description").value || undefined, "description"));
+  for (const [id, kind, item] of /** @type {const} */ ([["ctl-meta-add", "metadata", { name: "", value: "" }], ["ctl-meta-divider", "metadata", { divider: true }],
+    ["ctl-link-add", "links", { label: "", url: "" }], ["ctl-link-divider", "links", { divider: true }]])) {
+    on(id, () => {
+      const d = current();
+      if (!d) return;
+      const rows = [...(d.layer[kind] || []), item];
+      drawRows($(kind === "metadata" ? "ctl-meta" : "ctl-links"), rows, kind, kind === "metadata" ? "Layer metadata" : "Layer link",
+        (r) => setField(kind, r.length ? r : undefined, "layer " + kind));
     });
   }
-  $("delete-layer").addEventListener("click", async () => {
-    if (!doc || !confirm("Delete " + doc.key + " and all its revisions?")) return;
+  for (const b of document.querySelectorAll("button.download")) {
+    b.addEventListener("click", () => {
+      const d = current();
+      if (!d) return;
+      if (d.dirty) { status("Save first: downloads are made from the saved revision (Export takes unsaved edits).", true); return; }
+      store.download(d.key, d.revision, /** @type {HTMLElement} */ (b).dataset.format || "json").catch(fail);
+    });
+  }
+  on("delete-layer", async () => {
+    const d = current();
+    if (!d || !confirm("Delete " + d.key + " and all its revisions?")) return;
     try {
-      await json("DELETE", layerPath(doc.key), undefined, { "If-Match": '"' + doc.revision + '"' });
-      doc = null;
-      $("editor-area").hidden = true;
-      $("empty-state").hidden = false;
+      await json("DELETE", layerPath(d.key), undefined, { "If-Match": '"' + d.revision + '"' });
+      d.markSaved(d.revision);
+      tabs.close(tabs.active);
       await refreshSide();
     } catch (e) { fail(e); }
   });
   $("generate-form").addEventListener("submit", (ev) => {
     ev.preventDefault();
-    store.generateSearch(input("generate-query").value, (k) => openLayer(k).catch(fail)).catch(fail);
-  });
-  $("combine-form").addEventListener("submit", (ev) => {
-    ev.preventDefault();
-    store.combine().then((r) => openLayer(r.key)).catch(fail);
+    store.generateSearch(input("generate-query").value, input("generate-release").value, (k) => openLayer(k).catch(fail)).catch(fail);
   });
   document.addEventListener("keydown", (ev) => {
     const t = /** @type {HTMLElement} */ (ev.target);
@@ -291,44 +362,10 @@ function wire() {
     else if (ev.key.toLowerCase() === "y") { ev.preventDefault(); undo(true); }
   });
   window.addEventListener("beforeunload", (ev) => {
-    if (doc && doc.dirty) { ev.preventDefault(); ev.returnValue = ""; }
+    if (tabs.anyDirty()) { ev.preventDefault(); ev.returnValue = ""; }
   });
   json("GET", "/api/config").then((c) => { menu.userItems = c.contextMenuItems || []; }).catch(() => {});
-}
-
-/**
- * Expands every parent, those with annotated sub-techniques, or none (as the Navigator does,
- * by setting showSubtechniques on the parents).
- * @param {"all"|"annotated"|"none"} which
- */
-function expand(which) {
-  if (!doc) return;
-  /** @type {string[]} */
-  const open = [];
-  /** @type {string[]} */
-  const shut = [];
-  for (const col of doc.view.columns) {
-    col.cells.forEach((c, i) => {
-      if (c.sub || !c.subCount) return;
-      let want = which === "all";
-      if (which === "annotated") for (let j = i + 1; j < col.cells.length && col.cells[j].sub; j++) want = want || col.cells[j].annotated;
-      if (want !== c.expanded) (want ? open : shut).push(c.key);
-    });
-  }
-  if (open.length) doc.setExpanded(open, true);
-  if (shut.length) doc.setExpanded(shut, false);
-  redraw();
-}
-
-/** @param {boolean} redo */
-function undo(redo) {
-  if (!doc) return;
-  const label = redo ? doc.redo() : doc.undo();
-  if (label === null) { status(redo ? "Nothing to redo." : "Nothing to undo."); return; }
-  redraw();
-  editor.load();
-  fillLayerProps();
-  status((redo ? "Redone: " : "Undone: ") + label);
+  store.fillGenerateReleases().catch(() => {});
 }
 
 wire();
@@ -340,4 +377,4 @@ wire();
 }
 
 /** Read-only hooks for the browser suite's assertions. */
-window.navlayerDebug = { doc: current, selection };
+window.navlayerDebug = { doc: current, selection, tabs };

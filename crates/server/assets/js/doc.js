@@ -36,6 +36,8 @@ export class Doc {
     /** @type {Change[]} */
     this.redoStack = [];
     this.saved = JSON.stringify(layer);
+    /** @type {Set<string>} the tab's selection while another tab is shown */
+    this.selectionKeys = new Set();
     this.notes = mergeNotes(layer, index);
     this.view = buildView(layer, index, this.notes);
   }

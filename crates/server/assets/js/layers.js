@@ -2,10 +2,10 @@
 // layer, generate from an ATT&CK object, combine, revisions, downloads and delete.
 
 import { json, request, layerPath, releasePath } from "./api.js";
-import { $, el, input } from "./dom.js";
+import { $, el } from "./dom.js";
 
 /**
- * @typedef {{key: string, name: string, domain: string, revision: number, techniques: number, updated?: string}} Stored
+ * @typedef {{key: string, name: string, domain: string, attack?: string, revision: number, techniques: number, updated?: string}} Stored
  * @typedef {{domain: string, short: string, release: string}} ReleaseInfo
  */
 
@@ -48,11 +48,8 @@ export async function drawList(active, open) {
     ul.append(el("li", { class: l.key === active ? "active" : "" },
       el("button", { type: "button", class: "layer-link", "aria-current": l.key === active ? "true" : false, onclick: () => open(l.key) },
         el("span", { class: "name", text: l.name }),
-        el("span", { class: "meta", text: l.domain.replace(/-attack$/, "") + " · r" + l.revision + " · " + l.techniques + " entries" }))));
+        el("span", { class: "meta", text: l.domain.replace(/-attack$/, "") + (l.attack ? " v" + l.attack : "") + " · r" + l.revision + " · " + l.techniques + " entries" }))));
   }
-  const cl = $("combine-layers");
-  cl.replaceChildren();
-  for (const l of data.layers) cl.append(el("li", {}, el("label", {}, el("input", { type: "checkbox", value: l.key }), " " + l.name)));
   return /** @type {Stored[]} */ (data.layers);
 }
 
@@ -84,10 +81,22 @@ export async function createEmpty(name, domain) {
   return json("POST", "/api/layers", layer);
 }
 
-/** Searches ATT&CK objects to generate a layer from. @param {string} q @param {(key: string) => void} opened */
-export async function generateSearch(q, opened) {
+/** Lists every release in the generate form (newest enterprise first chosen). */
+export async function fillGenerateReleases() {
   const rels = await listReleases();
-  const rel = rels.filter((r) => r.domain === "enterprise-attack").pop() || rels[rels.length - 1];
+  const sel = /** @type {HTMLSelectElement} */ ($("generate-release"));
+  sel.replaceChildren(...rels.map((r) => el("option", { value: r.domain + "/" + r.release, text: r.short + " " + r.release })));
+  const ent = rels.filter((r) => r.domain === "enterprise-attack").pop();
+  if (ent) sel.value = ent.domain + "/" + ent.release;
+}
+
+/**
+ * Searches ATT&CK objects of a release to generate attack.mitre.org's layer from.
+ * @param {string} q @param {string} which `domain/release` @param {(key: string) => void} opened
+ */
+export async function generateSearch(q, which, opened) {
+  const rels = await listReleases();
+  const rel = rels.find((r) => r.domain + "/" + r.release === which) || rels.filter((r) => r.domain === "enterprise-attack").pop() || rels[rels.length - 1];
   const res = await json("GET", releasePath(rel.domain, rel.release) + "/search?q=" + encodeURIComponent(q) + "&limit=15");
   const ul = $("generate-results");
   ul.replaceChildren();
@@ -100,15 +109,6 @@ export async function generateSearch(q, opened) {
         } })));
   }
   if (!res.results.length) ul.append(el("li", { text: "nothing found" }));
-}
-
-/** Combines the ticked layers. */
-export async function combine() {
-  const keys = [.../** @type {NodeListOf<HTMLInputElement>} */ ($("combine-layers").querySelectorAll("input:checked"))].map((i) => i.value);
-  /** @type {Record<string, string>} */
-  const layers = {};
-  keys.forEach((k, i) => { layers["abcdefghijklmnopqrstuvwxyz"[i]] = k; });
-  return json("POST", "/api/combine", { expression: input("combine-expression").value, layers, name: input("combine-name").value || undefined, store: true });
 }
 
 /** Downloads a stored revision in a format. @param {string} key @param {number} revision @param {string} format */

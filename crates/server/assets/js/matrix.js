@@ -71,6 +71,7 @@ export class MatrixView {
     /** @type {View|null} */
     this.view = null;
     this.layout = "side";
+    root.classList.add("side");
     /** @type {string|null} */
     this.focusKey = null;
     root.setAttribute("role", "grid");
@@ -172,6 +173,20 @@ export class MatrixView {
     }
   }
 
+  /**
+   * Switches the layout: `side` (sub-techniques beside their parent), `flat` (below it) or
+   * `mini` (small squares, every sub-technique shown, no text).
+   * @param {string} layout
+   */
+  setLayout(layout) {
+    const l = ["side", "flat", "mini"].includes(layout) ? layout : "side";
+    if (l === this.layout) return;
+    this.layout = l;
+    this.root.classList.remove("side", "flat", "mini");
+    this.root.classList.add(l);
+    this.reset();
+  }
+
   /** Forces a full rebuild (layout change). */
   reset() {
     this.root.replaceChildren();
@@ -183,7 +198,7 @@ export class MatrixView {
 
   /** What decides the structure of a column. @param {Column} col @param {View} view */
   columnSig(col, view) {
-    let s = this.layout + (view.showId ? "I" : "") + (view.showName ? "N" : "") + col.name + col.techniqueCount;
+    let s = this.layout + (view.showId ? "I" : "") + (view.showName ? "N" : "") + col.name + col.techniqueCount + (view.tacticRowBackground || "");
     for (const c of col.cells) s += "," + c.key + (c.expanded ? "+" : "") + c.subCount;
     return s;
   }
@@ -193,7 +208,12 @@ export class MatrixView {
     const head = el("div", { class: "tactic-head", role: "columnheader", dataset: { tactic: col.shortname } },
       el("span", { class: "tactic-name", text: col.name }),
       el("span", { class: "count", text: col.techniqueCount + " techniques" }));
+    if (view.tacticRowBackground) {
+      head.style.background = view.tacticRowBackground;
+      head.style.color = view.tacticRowText || "";
+    }
     const column = el("div", { class: "tactic", role: "row", "aria-label": col.name, dataset: { tactic: col.shortname } }, head);
+    const mini = this.layout === "mini";
     /** @type {HTMLElement|null} */
     let subs = null;
     for (let i = 0; i < col.cells.length; i++) {
@@ -205,11 +225,11 @@ export class MatrixView {
         subs = null;
         if (c.subCount) {
           subs = el("div", { class: "subs", role: "none" });
-          if (!c.expanded) subs.hidden = true;
+          if (!c.expanded && !mini) subs.hidden = true;
           group.append(subs);
         }
         column.append(group);
-      } else if (subs && c.expanded) {
+      } else if (subs && (c.expanded || mini)) {
         subs.append(this.buildCell(c, view, 0));
       }
     }
@@ -299,7 +319,7 @@ export class MatrixView {
   drawnColumns() {
     const out = [];
     for (const col of this.view ? this.view.columns : []) {
-      out.push(col.cells.filter((c) => !c.sub || c.expanded).map((c) => c.key));
+      out.push(col.cells.filter((c) => !c.sub || c.expanded || this.layout === "mini").map((c) => c.key));
     }
     return out;
   }

@@ -138,7 +138,8 @@ export class Selection {
     if (tactic !== to.slice(to.indexOf("|") + 1)) return null;
     const col = d.view.columns.find((c) => c.shortname === tactic);
     if (!col) return null;
-    const drawn = col.cells.filter((c) => !c.sub || c.expanded).map((c) => c.key);
+    const mini = d.view.layout === "mini";
+    const drawn = col.cells.filter((c) => !c.sub || c.expanded || mini).map((c) => c.key);
     const a = drawn.indexOf(from), b = drawn.indexOf(to);
     if (a < 0 || b < 0) return null;
     return drawn.slice(Math.min(a, b), Math.max(a, b) + 1);

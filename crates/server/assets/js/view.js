@@ -25,7 +25,8 @@ import { parse, hex, readableText, scale as gradientScale, colourAt } from "./co
  *   metadata: MetaItem[], links: LinkItem[]}} Cell
  * @typedef {{id: string, name: string, shortname: string, techniqueCount: number, cells: Cell[]}} Column
  * @typedef {{columns: Column[], platforms: string[], showId: boolean, showName: boolean,
- *   showAggregate: boolean, scale: import("./colour.js").Scale}} View
+ *   showAggregate: boolean, scale: import("./colour.js").Scale, tacticRowBackground: string|null,
+ *   tacticRowText: string|null, layout: string}} View
  * @typedef {{tech: MatrixTechnique, sub: boolean, parent: string|null, tactics: string[]}} Known
  * @typedef {{matrix: Matrix, byId: Map<string, Known>, tactics: string[], platforms: string[]}} MatrixIndex
  */
@@ -265,10 +266,14 @@ export function buildView(layer, index, notes) {
     for (const x of parents) cells.push(x.p, ...x.subs);
     columns.push({ id: tac.id, name: tac.name, shortname: short, techniqueCount: parents.length, cells });
   }
+  const rowBg = layer.showTacticRowBackground ? parse(layer.tacticRowBackground) : null;
   return {
     columns, platforms,
     showId: !!layout.showID, showName: layout.showName !== false,
     showAggregate, scale: sc,
+    tacticRowBackground: rowBg ? hex(rowBg) : null,
+    tacticRowText: rowBg ? hex(readableText(rowBg)) : null,
+    layout: ["side", "flat", "mini"].includes(layout.layout) ? layout.layout : "side",
   };
 }
 
