@@ -26,6 +26,12 @@ const ASSETS: &[(&str, &str, &str)] = &[
         JS,
         include_str!("../assets/js/contextmenu.js"),
     ),
+    (
+        "js/controls.js",
+        JS,
+        include_str!("../assets/js/controls.js"),
+    ),
+    ("js/create.js", JS, include_str!("../assets/js/create.js")),
     ("js/doc.js", JS, include_str!("../assets/js/doc.js")),
     ("js/dom.js", JS, include_str!("../assets/js/dom.js")),
     ("js/editor.js", JS, include_str!("../assets/js/editor.js")),

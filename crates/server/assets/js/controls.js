@@ -36,7 +36,12 @@ export class LayerControls {
     input("ctl-count-unscored").addEventListener("change", () => layout({ countUnscored: input("ctl-count-unscored").checked }, "count unscored"));
     sorting.addEventListener("change", () => this.setField("sorting", Number(sorting.value), "sorting"));
     input("ctl-hide-disabled").addEventListener("change", () => this.setField("hideDisabled", input("ctl-hide-disabled").checked, "hide disabled"));
-    input("ctl-tactic-bg").addEventListener("change", () => this.setField("showTacticRowBackground", input("ctl-tactic-bg").checked, "tactic row background"));
+    input("ctl-tactic-bg").addEventListener("change", () => {
+      const d = this.doc();
+      // The Navigator's default row colour when the layer has none.
+      if (d && !normalise(d.layer.tacticRowBackground || "")) d.setField("tacticRowBackground", input("ctl-tactic-colour").value || "#dddddd", "tactic row colour");
+      this.setField("showTacticRowBackground", input("ctl-tactic-bg").checked, "tactic row background");
+    });
     input("ctl-tactic-colour").addEventListener("change", () => {
       const c = normalise(input("ctl-tactic-colour").value);
       if (c) this.setField("tacticRowBackground", c, "tactic row colour");
