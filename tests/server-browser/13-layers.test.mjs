@@ -140,6 +140,22 @@ export const tests = [
       assert.deepEqual(layers.map((l) => l.name), ["Export one", "Export two"]);
       execFileSync(bin, ["--offline", "--data", data, "validate", file], { encoding: "utf8" });
 
+      // SVG through the render crate with the dialog's options (dark theme, A4 portrait, no legend).
+      await page.getByRole("button", { name: "Export", exact: true }).click();
+      await dialog.getByLabel("Format").selectOption("svg");
+      await dialog.getByLabel("Theme").selectOption("dark");
+      await dialog.getByLabel("Size").selectOption("a4");
+      await dialog.getByLabel("Orientation").selectOption("portrait");
+      await dialog.getByLabel("legend", { exact: true }).uncheck();
+      const [svgDl] = await Promise.all([page.waitForEvent("download"), dialog.getByRole("button", { name: "Export", exact: true }).click()]);
+      const svgFile = join(dir, svgDl.suggestedFilename());
+      await svgDl.saveAs(svgFile);
+      const svg = readFileSync(svgFile, "utf8");
+      assert.ok(svg.startsWith("<svg") || svg.includes("<svg"), "an SVG");
+      assert.ok(svg.includes("#1e1e22"), "rendered with the dark theme");
+      const [w, h] = (svg.match(/viewBox="0 0 ([\d.]+) ([\d.]+)"/) || []).slice(1).map(Number);
+      assert.ok(h > w, "portrait: " + w + "x" + h);
+
       await page.getByRole("tab", { name: "Export one" }).click();
       const c = cell(page, "T1566", "initial-access");
       assert.equal(await c.evaluate((e) => getComputedStyle(e).backgroundColor), "rgb(49, 163, 84)", "cells keep the layer's colour");

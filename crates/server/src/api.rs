@@ -652,6 +652,16 @@ async fn render_stored(
 
 async fn render_posted(State(state): St, Path(format): Path<String>, body: Bytes) -> ApiResult {
     let format = crate::render::Format::parse(&format)?;
+    // Either a layer, or `{"layer": {…}, "options": {…}}` (the web UI's export dialog).
+    let wrapped = serde_json::from_slice::<Value>(&body)
+        .ok()
+        .filter(|v| v.get("layer").is_some_and(Value::is_object) && v.get("techniques").is_none());
+    if let Some(v) = wrapped {
+        let text = v["layer"].to_string();
+        let parsed = layers::parse_one(text.as_bytes(), state.config.limits.entries)?;
+        let opts = crate::render::options_from_json(&v["options"])?;
+        return crate::render::render_with(&state, format, &parsed.layer, opts).await;
+    }
     let parsed = layers::parse_one(&body, state.config.limits.entries)?;
     crate::render::render(&state, format, &parsed.layer).await
 }

@@ -219,7 +219,6 @@ pub async fn combine(State(state): St, bytes: Bytes) -> Result<Response, ApiErro
         name: req.name.clone(),
         catalogue: cat.as_deref(),
         inherit,
-        ..Default::default()
     };
     let layer = navlayer_ops::combine(&loaded, &expr, &options)
         .map_err(|e| ApiError::unprocessable(e.to_string(), "/expression"))?;

@@ -135,7 +135,7 @@ pub async fn cached(
         return Ok(respond(format, b, key));
     }
     let layer: Layer = serde_json::from_str(text).map_err(ApiError::internal)?;
-    let bytes = render_bytes(state, format, &layer).await?;
+    let bytes = render_bytes(state, format, &layer, RenderOptions::default()).await?;
     if let Ok(mut m) = state.render_cache.entries.lock() {
         if m.len() >= CACHE_ENTRIES {
             m.clear();
@@ -147,18 +147,81 @@ pub async fn cached(
 
 /// Renders a layer.
 pub async fn render(state: &AppState, format: Format, layer: &Layer) -> Result<Response, ApiError> {
-    let bytes = render_bytes(state, format, layer).await?;
+    render_with(state, format, layer, RenderOptions::default()).await
+}
+
+/// Renders a layer with options.
+pub async fn render_with(
+    state: &AppState,
+    format: Format,
+    layer: &Layer,
+    opts: RenderOptions,
+) -> Result<Response, ApiError> {
+    let bytes = render_bytes(state, format, layer, opts).await?;
     Ok(respond(format, bytes, &layer.name))
 }
 
-async fn render_bytes(state: &AppState, format: Format, layer: &Layer) -> Result<Bytes, ApiError> {
+/// Render options from the web UI's export dialog: `theme` (light, dark), `page` (letter, a4,
+/// 11x17, …), `orientation` (landscape, portrait), `legend` (bool), `expand` (all, annotated,
+/// none; empty: as the layer shows them).
+pub fn options_from_json(v: &serde_json::Value) -> Result<RenderOptions, ApiError> {
+    let mut o = RenderOptions::default();
+    let text = |k: &str| {
+        v.get(k)
+            .and_then(|x| x.as_str())
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+    };
+    let bad = |k: &str, e: String| ApiError::bad_request(e, format!("/options/{k}"));
+    if let Some(t) = text("theme") {
+        o.theme = match t {
+            "light" => navlayer_render::Theme::Light,
+            "dark" => navlayer_render::Theme::Dark,
+            _ => return Err(bad("theme", format!("unknown theme {t:?} (light or dark)"))),
+        };
+    }
+    if let Some(p) = text("page") {
+        o.page = p
+            .parse()
+            .map_err(|e: navlayer_render::RenderError| bad("page", e.to_string()))?;
+    }
+    if let Some(t) = text("orientation") {
+        o.orientation = match t {
+            "landscape" => navlayer_render::Orientation::Landscape,
+            "portrait" => navlayer_render::Orientation::Portrait,
+            _ => return Err(bad("orientation", format!("unknown orientation {t:?}"))),
+        };
+    }
+    if let Some(l) = v.get("legend").and_then(|x| x.as_bool()) {
+        o.legend = l;
+    }
+    if let Some(e) = text("expand") {
+        o.expand = Some(
+            e.parse()
+                .map_err(|e: navlayer_render::RenderError| bad("expand", e.to_string()))?,
+        );
+    }
+    if v.get("annotatedOnly").and_then(|x| x.as_bool()) == Some(true) {
+        return Err(bad(
+            "annotatedOnly",
+            "annotated-only output is not in this build's render options yet".into(),
+        ));
+    }
+    Ok(o)
+}
+
+async fn render_bytes(
+    state: &AppState,
+    format: Format,
+    layer: &Layer,
+    opts: RenderOptions,
+) -> Result<Bytes, ApiError> {
     if format == Format::Json {
         return Ok(Bytes::from(crate::layers::to_json(layer)?));
     }
     let catalogue = state.catalogues.for_layer(layer).await?;
     let layer = layer.clone();
     tokio::task::spawn_blocking(move || {
-        let opts = RenderOptions::default();
         let view = MatrixView::build(&layer, &catalogue, &opts);
         let backend = |e: navlayer_render::RenderError| ApiError::internal(e);
         let bytes: Vec<u8> = match format {

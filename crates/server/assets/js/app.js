@@ -151,6 +151,7 @@ function show(d) {
   fillLayerProps();
   $("revision-label").textContent = "revision " + d.revision + " · " + domainLabel(d.layer.domain) + " v" + d.release;
   history.replaceState(null, "", "?layer=" + encodeURIComponent(d.key));
+  refreshSide().catch(fail);
   store.listReleases().then((rels) => {
     const mine = rels.filter((r) => r.domain === d.layer.domain).map((r) => r.release);
     if (mine.length && current() === d) upgrade.offer(d, mine[mine.length - 1]);
