@@ -1,6 +1,7 @@
 // Exports with options: the layer JSON of one tab or of every tab (one multi-layer file),
 // optionally only the annotations of visible techniques; SVG, PNG, PDF, XLSX, CSV, Markdown and
-// self-contained HTML rendered by the server's render crates with the chosen options.
+// self-contained HTML rendered by the server's render crates with the chosen options (PDF and
+// annotated-only come with the render crate's next options).
 
 import { request } from "./api.js";
 import { $, el, input } from "./dom.js";
@@ -63,7 +64,6 @@ export class Exporter {
       orientation: input("ex-orientation").value,
       legend: input("ex-legend").checked,
       expand: input("ex-subs").value,
-      annotatedOnly: input("ex-annotated").checked,
     };
   }
 
