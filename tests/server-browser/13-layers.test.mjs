@@ -97,6 +97,9 @@ export const tests = [
 
       const { page, done } = await newPage(browser, base);
       await openLayer(page, base, g.key);
+      const listed = page.getByRole("navigation", { name: "Layers" }).getByRole("button", { name: /^APT29/ });
+      await page.waitForFunction(() => /Enterprise v16\.1/.test(document.getElementById("layer-list")?.textContent || ""));
+      assert.match(await listed.first().textContent(), /Enterprise v16\.1/, "the layer list shows domain and release");
       const offer = page.getByRole("region", { name: "Upgrade" });
       await offer.waitFor();
       assert.match(await offer.textContent(), /v16\.1.*v18\.1/);
@@ -112,8 +115,23 @@ export const tests = [
       const saved = await api.layer(g.key);
       assert.deepEqual(saved.techniques, expected.techniques, "the saved revision is the CLI's migrated layer");
       assert.equal(saved.versions.attack, expected.versions.attack);
-      assert.match(saved.metadata.find((m) => m.name === "migration").value, /16\.1 to v18\.1/);
-      assert.equal((await api.get("/api/layers/" + g.key + "/revisions")).revisions.length, 2);
+      // The revision keeps the migration report: the CLI's entries, fetchable and shown.
+      const revs = (await api.get("/api/layers/" + g.key + "/revisions")).revisions;
+      assert.equal(revs.length, 2);
+      assert.match(revs[0].note, /^upgrade from ATT&CK v16\.1 to v18\.1: /);
+      assert.equal(revs[0].hasReport, true);
+      const kept = await api.get("/api/layers/" + g.key + "/revisions/2/report");
+      const brief = (es) => es.map((e) => [e.index, e.technique_id, e.change, e.action, e.new_technique_id || null]);
+      assert.deepEqual(brief(kept.report.entries), brief(entries), "the kept report is the CLI's report");
+      assert.deepEqual(kept.dropped, []);
+      await page.waitForFunction(() => /Enterprise v18\.1/.test(document.getElementById("layer-list")?.textContent || ""));
+      await page.locator("#revisions-box summary").click();
+      await page.getByRole("button", { name: "Migration report of revision 2" }).click();
+      const shownReport = page.getByRole("dialog", { name: "Migration report" });
+      await shownReport.waitFor();
+      assert.equal(await shownReport.locator("tbody tr").count(), entries.length);
+      assert.match(await shownReport.locator("#rp-summary").textContent(), /v16\.1 → v18\.1/);
+      await shownReport.getByRole("button", { name: "Close" }).click();
       await done();
     },
   },

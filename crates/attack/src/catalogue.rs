@@ -15,6 +15,18 @@ pub struct LoadOptions {
     /// The release to assume when the bundle has no collection object and the file name does not
     /// say (`--attack-version`).
     pub fallback_release: Option<Release>,
+    /// Largest bundle file read, in bytes (`None`: [`LoadOptions::DEFAULT_MAX_BYTES`]); a larger
+    /// file is refused before it is read.
+    pub max_file_bytes: Option<u64>,
+    /// Largest decompressed size of a gzip bundle, in bytes (`None`:
+    /// [`LoadOptions::DEFAULT_MAX_BYTES`]); decompression stops there.
+    pub max_decoded_bytes: Option<u64>,
+}
+
+impl LoadOptions {
+    /// Default size limit of a bundle, read or decompressed: 512 MiB (enterprise-attack-18.1.json
+    /// is 45 MB).
+    pub const DEFAULT_MAX_BYTES: u64 = 512 * 1024 * 1024;
 }
 
 /// Counts of one kind of object by status.
@@ -86,7 +98,15 @@ pub fn parse_bundle_file_name(path: &Path) -> Option<(Domain, Release)> {
 impl Catalogue {
     /// Reads a bundle file (`.json` or `.json.gz`, STIX 2.0 or 2.1).
     pub fn load(path: &Path, options: &LoadOptions) -> Result<Catalogue, AttackError> {
-        let bytes = parse::read_bytes(path)?;
+        let bytes = parse::read_bytes(
+            path,
+            options
+                .max_file_bytes
+                .unwrap_or(LoadOptions::DEFAULT_MAX_BYTES),
+            options
+                .max_decoded_bytes
+                .unwrap_or(LoadOptions::DEFAULT_MAX_BYTES),
+        )?;
         Catalogue::from_slice(&bytes, path, options)
     }
 

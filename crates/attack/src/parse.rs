@@ -184,17 +184,43 @@ impl DecodedBundle {
 }
 
 /// Reads a file into memory, decompressing gzip (by magic bytes) and stripping a UTF-8 BOM.
-pub(crate) fn read_bytes(path: &Path) -> Result<Vec<u8>, AttackError> {
+/// A file larger than `max_file` bytes is refused before it is read (and reading stops there if
+/// it grows); decompression stops past `max_decoded` bytes.
+pub(crate) fn read_bytes(
+    path: &Path,
+    max_file: u64,
+    max_decoded: u64,
+) -> Result<Vec<u8>, AttackError> {
     let io = |cause| AttackError::Io {
         path: path.to_path_buf(),
         cause,
     };
-    let bytes = std::fs::read(path).map_err(io)?;
+    let too_large = |what: &'static str, limit: u64| AttackError::TooLarge {
+        path: path.to_path_buf(),
+        what,
+        limit,
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    if file.metadata().map_err(io)?.len() > max_file {
+        return Err(too_large("file", max_file));
+    }
+    let mut bytes = Vec::new();
+    file.take(max_file.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > max_file {
+        return Err(too_large("file", max_file));
+    }
     let mut bytes = if bytes.starts_with(&[0x1f, 0x8b]) {
-        let mut out = Vec::with_capacity(bytes.len() * 8);
+        let capacity = (bytes.len() as u64 * 8).min(max_decoded) as usize;
+        let mut out = Vec::with_capacity(capacity);
         flate2::read::MultiGzDecoder::new(&bytes[..])
+            .take(max_decoded.saturating_add(1))
             .read_to_end(&mut out)
             .map_err(io)?;
+        if out.len() as u64 > max_decoded {
+            return Err(too_large("decompressed data", max_decoded));
+        }
         out
     } else {
         bytes
@@ -792,7 +818,7 @@ mod tests {
     #[test]
     fn fast_path_equals_plain_parse_on_real_bundles() {
         for path in navlayer_testdata::all_bundles() {
-            let buf = read_bytes(&path).expect("read");
+            let buf = read_bytes(&path, u64::MAX, u64::MAX).expect("read");
             let fast = decode_bundle_with(&path, &buf, true).expect("fast");
             let plain = decode_bundle_with(&path, &buf, false).expect("plain");
             assert_eq!(fast.spec_version, plain.spec_version, "{}", path.display());

@@ -58,6 +58,10 @@ pub enum FetchError {
     /// The deadline passed.
     #[error("the URL did not answer within {0} s")]
     Timeout(u64),
+    /// The host resolved only to refused addresses (the [`FetchError::Address`] found by the
+    /// resolver, as text).
+    #[error("{0}")]
+    Refused(String),
     /// Any other failure (DNS, connection, TLS, HTTP status).
     #[error("fetching the URL failed: {0}")]
     Other(String),
@@ -235,7 +239,7 @@ fn classify(e: ureq::Error, policy: FetchPolicy) -> FetchError {
         ureq::Error::Timeout(_) => FetchError::Timeout(policy.timeout.as_secs()),
         ureq::Error::BodyExceedsLimit(_) => FetchError::TooLarge(policy.max_bytes),
         _ if text.contains("does not fetch from such addresses") => {
-            FetchError::Other(text.trim_start_matches("io: ").to_string())
+            FetchError::Refused(text.trim_start_matches("io: ").to_string())
         }
         _ => FetchError::Other(text),
     }

@@ -316,12 +316,23 @@ async fn a_token_guards_every_write_but_not_reads() {
             r.header("www-authenticate").starts_with("Bearer"),
             "{m} {uri}"
         );
+        // From a client of its own each: a client sending wrong tokens again and again is made
+        // to wait (see hardening.rs).
+        let peer = format!(
+            "127.0.0.{}:4000",
+            writes.iter().position(|w| w.1 == uri).unwrap() + 2
+        );
+        let ct = [
+            ("authorization", "Bearer wrong-token-wrong-token"),
+            ("content-type", "application/json"),
+        ];
         let r = s
-            .call(
+            .call_from(
+                Some(peer.parse().unwrap()),
                 m.clone(),
                 uri,
                 body.clone(),
-                &[("authorization", "Bearer wrong-token-wrong-token")],
+                &ct,
             )
             .await;
         r.assert_error(StatusCode::UNAUTHORIZED);
@@ -420,8 +431,20 @@ async fn openapi_lists_every_route_and_only_routes() {
                 .map(move |m| (p.clone(), m.to_ascii_uppercase()))
         })
         .collect();
-    // The routes the router defines, read from its source.
-    let source = include_str!("../src/api.rs");
+    // The routes the router defines, read from its source: router.rs and every routes/ file.
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = vec![src.join("router.rs")];
+    let mut route_files: Vec<_> = std::fs::read_dir(src.join("routes"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "rs"))
+        .collect();
+    route_files.sort();
+    files.extend(route_files);
+    let source: String = files
+        .iter()
+        .map(|f| std::fs::read_to_string(f).unwrap())
+        .collect();
     let mut routed = BTreeSet::new();
     for chunk in source.split(".route(").skip(1) {
         let path = chunk.split('"').nth(1).unwrap();
@@ -458,7 +481,7 @@ async fn openapi_lists_every_route_and_only_routes() {
     }
     assert!(
         routed.len() >= 25,
-        "found only {} routes in api.rs",
+        "found only {} routes in router.rs and routes/",
         routed.len()
     );
     let missing: Vec<_> = routed.difference(&documented).collect();
@@ -1017,7 +1040,7 @@ async fn fetch_opens_a_url_refusing_internal_addresses_unless_allowed() {
     let refused = server()
         .post_json("/api/fetch", &json!({ "url": url }))
         .await
-        .assert_error(StatusCode::BAD_GATEWAY);
+        .assert_error(StatusCode::FORBIDDEN);
     assert!(
         refused["message"].as_str().unwrap().contains("loopback"),
         "{refused}"
@@ -1054,4 +1077,171 @@ async fn fetch_opens_a_url_refusing_internal_addresses_unless_allowed() {
     s.post_json("/api/fetch", &json!({ "url": slow }))
         .await
         .assert_error(StatusCode::GATEWAY_TIMEOUT);
+}
+
+#[tokio::test]
+async fn fetch_is_a_write_under_the_origin_content_type_and_token_rules() {
+    let url = loopback_server(layer("Fetched").to_string().into_bytes(), Duration::ZERO).await;
+    let body = json!({ "url": url }).to_string();
+    let s = server_with(|c| {
+        c.fetch.allow_private = true;
+        c.token = Some("0123456789abcdef0123".into());
+    });
+    let auth = ("authorization", "Bearer 0123456789abcdef0123");
+    // A form post from a page (no preflight): refused before anything is fetched.
+    s.call_raw(
+        Method::POST,
+        "/api/fetch",
+        body.clone(),
+        &[auth, ("content-type", "text/plain")],
+    )
+    .await
+    .assert_error(StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    s.call(
+        Method::POST,
+        "/api/fetch",
+        body.clone(),
+        &[auth, ("origin", "http://evil.example")],
+    )
+    .await
+    .assert_error(StatusCode::FORBIDDEN);
+    s.call(Method::POST, "/api/fetch", body.clone(), &[])
+        .await
+        .assert_error(StatusCode::UNAUTHORIZED);
+    s.call(
+        Method::POST,
+        "/api/fetch",
+        body.clone(),
+        &[auth, ("host", "rebound.example")],
+    )
+    .await
+    .assert_error(StatusCode::FORBIDDEN);
+    assert!(s.get("/api/layers").await.json()["layers"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+    let ok = s
+        .call(
+            Method::POST,
+            "/api/fetch",
+            body,
+            &[auth, ("host", "127.0.0.1:8080"), ("origin", "http://127.0.0.1:8080")],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::CREATED, "{}", ok.text());
+}
+
+#[tokio::test]
+async fn the_layer_list_names_domain_attack_version_and_shown_release() {
+    let s = server();
+    let mut old = layer("Old");
+    old["versions"]["attack"] = json!("16");
+    s.post_json("/api/layers?key=old", &old).await;
+    s.post_json("/api/layers?key=new", &layer("New")).await;
+    let mut ics = layer("Plant");
+    ics["domain"] = json!("ics-attack");
+    ics["versions"] = json!({"layer": "4.5"});
+    ics["techniques"] = json!([]);
+    s.post_json("/api/layers?key=plant", &ics).await;
+    let list = s.get("/api/layers").await.json();
+    let rows: Vec<(String, String, String, Value)> = list["layers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["key"].as_str().unwrap().into(),
+                l["domain"].as_str().unwrap().into(),
+                l["attack"].as_str().unwrap().into(),
+                l["release"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("new".into(), "enterprise-attack".into(), "18".into(), json!("18.1")),
+            ("old".into(), "enterprise-attack".into(), "16".into(), json!("16.1")),
+            // No versions.attack: the newest release of its domain.
+            ("plant".into(), "ics-attack".into(), "".into(), json!("18.1")),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn an_upgrade_saves_a_revision_with_its_migration_report() {
+    let s = server();
+    // T1574.002 became T1574.001 in 18.1; T1059 is unchanged.
+    let old = json!({"name": "old", "domain": "enterprise-attack", "versions": {"attack": "16", "layer": "4.5"},
+                     "techniques": [{"techniqueID": "T1574.002", "score": 5}, {"techniqueID": "T1059", "score": 1},
+                                    {"techniqueID": "T1003", "score": 2}]});
+    s.post_json("/api/layers?key=old", &old).await;
+    let upgrade = |body: Value, base: &'static str| {
+        let s = &s;
+        async move {
+            s.call(
+                Method::POST,
+                "/api/layers/old/upgrade",
+                body.to_string(),
+                &[("if-match", base)],
+            )
+            .await
+        }
+    };
+    upgrade(json!({"to": "18.1"}), "\"7\"")
+        .await
+        .assert_error(StatusCode::CONFLICT);
+    upgrade(json!({"to": "18.1", "drop": [3]}), "\"1\"")
+        .await
+        .assert_error(StatusCode::BAD_REQUEST);
+    s.call(
+        Method::POST,
+        "/api/layers/old/upgrade",
+        json!({"to": "18.1"}).to_string(),
+        &[],
+    )
+    .await
+    .assert_error(StatusCode::PRECONDITION_REQUIRED);
+    // The review dropped source entry 2 (T1003).
+    let r = upgrade(json!({"to": "18.1", "drop": [2]}), "\"1\"").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let out = r.json();
+    assert_eq!(out["revision"], 2);
+    assert_eq!(out["from"], "16.1");
+    assert_eq!(out["dropped"], 1);
+    let note = out["note"].as_str().unwrap();
+    assert!(
+        note.starts_with("upgrade from ATT&CK v16.1 to v18.1:") && note.contains("1 dropped in review"),
+        "{note}"
+    );
+    let saved = s.get("/api/layers/old").await.json();
+    let ids: Vec<&str> = saved["techniques"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["techniqueID"].as_str().unwrap())
+        .collect();
+    assert!(ids.contains(&"T1574.001") && ids.contains(&"T1059"), "{ids:?}");
+    assert!(!ids.contains(&"T1003") && !ids.contains(&"T1574.002"), "{ids:?}");
+    let revs = s.get("/api/layers/old/revisions").await.json();
+    assert_eq!(revs["revisions"][0]["note"], note);
+    assert_eq!(revs["revisions"][0]["hasReport"], true);
+    assert_eq!(revs["revisions"][1]["hasReport"], false);
+    let report = s.get("/api/layers/old/revisions/2/report").await.json();
+    assert_eq!(report["from"], "16.1");
+    assert_eq!(report["to"], "18.1");
+    assert_eq!(report["dropped"], json!([2]));
+    assert_eq!(report["report"]["input_entries"], 3);
+    let moved = report["report"]["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["technique_id"] == "T1574.002")
+        .unwrap();
+    assert_eq!(moved["new_technique_id"], "T1574.001");
+    s.get("/api/layers/old/revisions/1/report")
+        .await
+        .assert_error(StatusCode::NOT_FOUND);
+    let listed = s.get("/api/layers").await.json();
+    assert_eq!(listed["layers"][0]["release"], "18.1");
 }

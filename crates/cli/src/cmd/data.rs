@@ -120,7 +120,10 @@ fn data_releases(
             path: path.to_path_buf(),
         }]);
     }
-    let options = navlayer_attack::LoadOptions { fallback_release };
+    let options = navlayer_attack::LoadOptions {
+        fallback_release,
+        ..navlayer_attack::LoadOptions::default()
+    };
     let catalogue = navlayer_attack::Catalogue::load(path, &options)?;
     Ok(vec![LocalRelease {
         domain: catalogue.domain(),

@@ -223,7 +223,7 @@ pub fn run(ctx: &Context, args: RenderArgs) -> anyhow::Result<ExitCode> {
     };
     let view = MatrixView::build(&layer, &catalogue, &options);
     for w in &view.warnings {
-        eprintln!("note: {w}");
+        crate::output::note(&format!("note: {w}"));
     }
     let bytes: Vec<u8> = match format {
         RenderFormat::Svg => navlayer_render_svg::svg(&view, &options).into_bytes(),

@@ -154,6 +154,6 @@ pub fn run(ctx: &Context, args: ShowArgs) -> anyhow::Result<ExitCode> {
             }
         }
     }
-    crate::output::emit(None, out.as_bytes(), false)?;
+    crate::output::emit_text(None, &out, false)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -37,10 +37,10 @@ export async function request(method, path, body, headers) {
   const h = Object.assign({}, headers || {});
   if (token()) h["Authorization"] = "Bearer " + token();
   let payload = body;
-  if (body !== undefined) {
-    if (typeof body !== "string") payload = JSON.stringify(body);
-    h["Content-Type"] = "application/json";
-  }
+  if (body !== undefined && typeof body !== "string") payload = JSON.stringify(body);
+  // The server takes writes only as JSON (its defence against cross-site form posts), so every
+  // POST and PUT says so, with or without a body.
+  if (body !== undefined || method === "POST" || method === "PUT") h["Content-Type"] = "application/json";
   const resp = await fetch(path, { method, headers: h, body: payload });
   if (!resp.ok) {
     let msg = resp.status + " " + resp.statusText;

@@ -83,12 +83,10 @@ const setField = (field, value, label) => {
 const legend = new LegendEditor(current, setField, status);
 const controls = new LayerControls(current, setField, status);
 const search = new Search(releaseOf, (ids, on) => selection.techniques(ids, on), status);
-const upgrade = new Upgrade(status, async (layer, note) => {
-  const d = current();
-  if (!d) return;
-  const r = await json("PUT", layerPath(d.key), layer, { "If-Match": '"' + d.revision + '"' });
-  await openLayer(d.key, undefined, true);
-  status("Saved revision " + r.revision + ": " + note);
+const upgrade = new Upgrade(status, async (doc, choices) => {
+  const r = await json("POST", layerPath(doc.key) + "/upgrade", choices, { "If-Match": '"' + doc.revision + '"' });
+  await openLayer(doc.key, undefined, true);
+  status("Saved revision " + r.revision + ": " + r.note + " (the migration report is kept with it: Revisions → Report)");
 });
 new Exporter(current, () => tabs.docs, status);
 new Create((key) => openLayer(key), () => tabs.docs, status);
@@ -149,7 +147,7 @@ function show(d) {
   showCount();
   editor.load();
   fillLayerProps();
-  $("revision-label").textContent = "revision " + d.revision + " · " + domainLabel(d.layer.domain) + " v" + d.release;
+  $("revision-label").textContent = "revision " + d.revision + " · " + store.domainLabel(d.layer.domain) + " v" + d.release;
   history.replaceState(null, "", "?layer=" + encodeURIComponent(d.key));
   refreshSide().catch(fail);
   store.listReleases().then((rels) => {
@@ -186,7 +184,7 @@ async function openLayer(key, revision, reload) {
   const rel = await store.releaseFor(layer);
   const index = await matrixIndex(rel.domain, rel.release);
   tabs.add(new Doc(key, rev, layer, index, rel.release));
-  status("Opened " + layer.name + " (revision " + rev + ", " + domainLabel(layer.domain) + " v" + rel.release + ")");
+  status("Opened " + layer.name + " (revision " + rev + ", " + store.domainLabel(layer.domain) + " v" + rel.release + ")");
   // After the first paint: the search lists and the side bar.
   requestAnimationFrame(() => setTimeout(() => {
     window.navlayerPainted = performance.now();
@@ -194,9 +192,6 @@ async function openLayer(key, revision, reload) {
     refreshSide().catch(fail);
   }, 0));
 }
-
-/** @param {string} d */
-const domainLabel = (d) => ({ "enterprise-attack": "Enterprise", "mobile-attack": "Mobile", "ics-attack": "ICS" })[d] || d;
 
 async function refreshSide() {
   const d = current();
@@ -220,7 +215,7 @@ async function save() {
   const r = await json("PUT", layerPath(d.key), d.layer, { "If-Match": '"' + d.revision + '"' });
   d.markSaved(r.revision);
   redraw();
-  $("revision-label").textContent = "revision " + r.revision + " · " + domainLabel(d.layer.domain) + " v" + d.release;
+  $("revision-label").textContent = "revision " + r.revision + " · " + store.domainLabel(d.layer.domain) + " v" + d.release;
   status("Saved revision " + r.revision + ".");
   await refreshSide();
 }

@@ -3,9 +3,10 @@
 
 import { json, request, layerPath, releasePath } from "./api.js";
 import { $, el } from "./dom.js";
+import { showReport } from "./report.js";
 
 /**
- * @typedef {{key: string, name: string, domain: string, attack?: string, revision: number, techniques: number, updated?: string}} Stored
+ * @typedef {{key: string, name: string, domain: string, attack?: string, release?: string|null, revision: number, techniques: number, updated?: string}} Stored
  * @typedef {{domain: string, short: string, release: string}} ReleaseInfo
  */
 
@@ -39,6 +40,22 @@ export async function releaseFor(layer) {
   return pick;
 }
 
+/** @param {string} d */
+export const domainLabel = (d) => ({ "enterprise-attack": "Enterprise", "mobile-attack": "Mobile", "ics-attack": "ICS" })[d] || d;
+
+/**
+ * Domain and ATT&CK release of a listed layer: `Enterprise v18.1`, with the version the layer
+ * names when the server shows it on another release (`Enterprise v16 → v16.1`).
+ * @param {Stored} l
+ */
+export function releaseLabel(l) {
+  const attack = l.attack || "", release = l.release || "";
+  const named = attack ? "v" + attack : "";
+  const shown = release ? "v" + release : "";
+  const rel = !shown ? named : !named || release === attack || release.startsWith(attack + ".") ? shown : named + " → " + shown;
+  return domainLabel(l.domain) + (rel ? " " + rel : "");
+}
+
 /** Draws the layer list. @param {string|null} active @param {(key: string) => void} open */
 export async function drawList(active, open) {
   const data = await json("GET", "/api/layers");
@@ -48,7 +65,7 @@ export async function drawList(active, open) {
     ul.append(el("li", { class: l.key === active ? "active" : "" },
       el("button", { type: "button", class: "layer-link", "aria-current": l.key === active ? "true" : false, onclick: () => open(l.key) },
         el("span", { class: "name", text: l.name }),
-        el("span", { class: "meta", text: l.domain.replace(/-attack$/, "") + (l.attack ? " v" + l.attack : "") + " · r" + l.revision + " · " + l.techniques + " entries" }))));
+        el("span", { class: "meta", text: releaseLabel(l) + " · r" + l.revision + " · " + l.techniques + " entries" }))));
   }
   return /** @type {Stored[]} */ (data.layers);
 }
@@ -63,6 +80,8 @@ export async function drawRevisions(key, current, view, restore) {
       el("strong", { text: "r" + r.revision }),
       el("span", { class: "meta", text: r.created + " · " + r.note }),
       el("button", { type: "button", class: "small", text: "View", onclick: () => view(r.revision) }),
+      r.hasReport ? el("button", { type: "button", class: "small", text: "Report", "aria-label": "Migration report of revision " + r.revision,
+        onclick: () => showReport(key, r.revision).catch((e) => { $("status").textContent = e.message; }) }) : null,
       r.revision === current ? null : el("button", { type: "button", class: "small", text: "Restore", onclick: () => restore(r.revision) })));
   }
 }

@@ -1,7 +1,9 @@
-// Guided upgrade of a layer made for an older ATT&CK release: the server migrates it
-// (navlayer-migrate, POST /api/migrate), what is certain is applied at once, and the rest —
-// major changes, revoked techniques with their replacement, deprecated ones, tactic changes —
-// is a review list with old and new state, accept / drop each, and "Accept all".
+// Guided upgrade of a layer made for an older ATT&CK release: the server migrates its saved
+// revision (navlayer-migrate, POST /api/migrate), what is certain is applied at once, and the
+// rest — major changes, revoked techniques with their replacement, deprecated ones, tactic
+// changes — is a review list with old and new state, accept / drop each, and "Accept all". The
+// choices go to POST /api/layers/{key}/upgrade, which saves the result as a new revision with
+// the migration report kept beside it (shown by the revisions list).
 
 import { json } from "./api.js";
 import { $, el } from "./dom.js";
@@ -22,12 +24,12 @@ export function needsReview(e) {
 }
 
 /** @param {EntryReport} e */
-function oldState(e) {
+export function oldState(e) {
   return e.technique_id + (e.name ? " " + e.name : "") + (e.tactic ? " in " + e.tactic : "") + (e.old_version ? " (v" + e.old_version + ")" : "");
 }
 
 /** @param {EntryReport} e */
-function newState(e) {
+export function newState(e) {
   if (!e.destinations.length) return e.action === "dropped" ? "removed (" + e.change + ")" : e.action;
   const id = e.new_technique_id || e.technique_id;
   const tactics = e.destinations.map((d) => d.tactic).filter(Boolean).join(", ");
@@ -37,13 +39,16 @@ function newState(e) {
 export class Upgrade {
   /**
    * @param {(text: string, error?: boolean) => void} status
-   * @param {(layer: import("./view.js").Layer, note: string) => Promise<void>} save saves the upgraded layer as a new revision
+   * @param {(doc: import("./doc.js").Doc, choices: {from: string, to: string, drop: number[]}) => Promise<void>} save
+   *   saves the upgrade of the doc's saved revision as a new revision
    */
   constructor(status, save) {
     this.status = status;
     this.save = save;
     /** @type {Migration|null} */
     this.migration = null;
+    /** @type {import("./doc.js").Doc|null} */
+    this.doc = null;
     /** @type {Map<number, boolean>} source entry index → accepted */
     this.choice = new Map();
     $("up-accept-all").addEventListener("click", () => {
@@ -71,8 +76,12 @@ export class Upgrade {
 
   /** Migrates on the server and shows the review. @param {import("./doc.js").Doc} doc @param {string} to */
   async start(doc, to) {
+    if (doc.dirty) {
+      this.status("Save or undo the unsaved edits first: the upgrade works on the saved revision.", true);
+      return;
+    }
     /** @type {Migration} */
-    const m = await json("POST", "/api/migrate", { layer: doc.layer, from: doc.release, to });
+    const m = await json("POST", "/api/migrate", { key: doc.key, from: doc.release, to });
     this.migration = m;
     this.doc = doc;
     this.choice.clear();
@@ -98,19 +107,16 @@ export class Upgrade {
     dialog.showModal();
   }
 
-  /** Applies the choices and saves a new revision. */
+  /** Saves the upgrade with the choices as a new revision (the server migrates again and keeps the report). */
   async finish() {
     const m = this.migration;
-    if (!m) return;
-    const dropped = new Set();
-    for (const e of m.report.entries) if (this.choice.get(e.index) === false) for (const d of e.destinations) dropped.add(d.index);
-    const layer = structuredClone(m.layer);
-    layer.techniques = (layer.techniques || []).filter((_, i) => !dropped.has(i));
-    const counts = Object.entries(m.report.actions).map(([k, v]) => v + " " + k).join(", ");
-    const note = "upgraded from ATT&CK v" + m.from + " to v" + m.to + ": " + counts + (dropped.size ? "; " + dropped.size + " dropped in review" : "");
-    layer.metadata = [...(layer.metadata || []), { name: "migration", value: note }];
+    const doc = this.doc;
+    if (!m || !doc) return;
+    /** @type {number[]} */
+    const drop = [];
+    for (const [index, accepted] of this.choice) if (!accepted) drop.push(index);
     this.close();
-    await this.save(layer, note);
+    await this.save(doc, { from: m.from, to: m.to, drop });
   }
 
   close() {

@@ -1,0 +1,10 @@
+//! The handlers, one module per resource; each has `pub fn routes() -> Router<Arc<AppState>>`
+//! and is merged in [`crate::router::router`].
+
+pub mod fetch;
+pub mod layers;
+pub mod ops;
+pub mod releases;
+pub mod render;
+pub mod ui;
+pub mod upgrade;
