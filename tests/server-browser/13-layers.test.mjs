@@ -158,21 +158,54 @@ export const tests = [
       assert.deepEqual(layers.map((l) => l.name), ["Export one", "Export two"]);
       execFileSync(bin, ["--offline", "--data", data, "validate", file], { encoding: "utf8" });
 
-      // SVG through the render crate with the dialog's options (dark theme, A4 portrait, no legend).
+      // SVG through the render crate with the dialog's options: the same file `navlayer render`
+      // writes with the same options (flat, dark, A4 portrait, no legend, annotated only).
       await page.getByRole("button", { name: "Export", exact: true }).click();
       await dialog.getByLabel("Format").selectOption("svg");
+      await dialog.getByLabel("Drawing").selectOption("flat");
       await dialog.getByLabel("Theme").selectOption("dark");
       await dialog.getByLabel("Size").selectOption("a4");
       await dialog.getByLabel("Orientation").selectOption("portrait");
+      await dialog.getByLabel("Sub-techniques").selectOption("all");
       await dialog.getByLabel("legend", { exact: true }).uncheck();
+      await dialog.getByLabel("Annotated techniques only").check();
       const [svgDl] = await Promise.all([page.waitForEvent("download"), dialog.getByRole("button", { name: "Export", exact: true }).click()]);
       const svgFile = join(dir, svgDl.suggestedFilename());
       await svgDl.saveAs(svgFile);
       const svg = readFileSync(svgFile, "utf8");
-      assert.ok(svg.startsWith("<svg") || svg.includes("<svg"), "an SVG");
+      assert.ok(svg.includes("<svg"), "an SVG");
       assert.ok(svg.includes("#1e1e22"), "rendered with the dark theme");
       const [w, h] = (svg.match(/viewBox="0 0 ([\d.]+) ([\d.]+)"/) || []).slice(1).map(Number);
       assert.ok(h > w, "portrait: " + w + "x" + h);
+      const stored = join(dir, "ex-2.json");
+      writeFileSync(stored, JSON.stringify(await api.layer("ex-2")));
+      const cliSvg = join(dir, "cli.svg");
+      execFileSync(bin, ["--offline", "--data", data, "render", stored, "-o", cliSvg, "--layout", "flat", "--theme", "dark", "--page", "a4",
+        "--orientation", "portrait", "--subtechniques", "all", "--no-legend", "--annotated-only", "--show-id", "false", "--show-name", "true"], { stdio: "pipe" });
+      assert.equal(svg, readFileSync(cliSvg, "utf8"), "the dialog's SVG is `navlayer render` with the same options");
+
+      // PDF, annotated only: the one annotated technique of "Export two" is drawn, nothing else.
+      await page.getByRole("button", { name: "Export", exact: true }).click();
+      await dialog.getByLabel("Format").selectOption("pdf");
+      assert.ok(await dialog.getByLabel("PDF pages").isVisible(), "PDF options shown for PDF");
+      const [pdfDl] = await Promise.all([page.waitForEvent("download"), dialog.getByRole("button", { name: "Export", exact: true }).click()]);
+      assert.equal(pdfDl.suggestedFilename(), "ex-2.pdf");
+      const pdfFile = join(dir, "ex-2.pdf");
+      await pdfDl.saveAs(pdfFile);
+      assert.equal(readFileSync(pdfFile).subarray(0, 5).toString(), "%PDF-");
+      const text = execFileSync("pdftotext", [pdfFile, "-"], { encoding: "utf8" });
+      assert.match(text, /Command and Scripting/, "the annotated technique is drawn");
+      assert.doesNotMatch(text, /Phishing|Valid Accounts/, "annotated only: no other technique");
+      await page.getByRole("button", { name: "Export", exact: true }).click();
+      await dialog.getByLabel("Annotated techniques only").uncheck();
+      const [fullDl] = await Promise.all([page.waitForEvent("download"), dialog.getByRole("button", { name: "Export", exact: true }).click()]);
+      await fullDl.saveAs(join(dir, "full.pdf"));
+      assert.match(execFileSync("pdftotext", [join(dir, "full.pdf"), "-"], { encoding: "utf8" }), /Phishing/, "the whole matrix otherwise");
+      await page.getByRole("button", { name: "Export", exact: true }).click();
+      await dialog.waitFor();
+      await page.screenshot({ path: join(process.env.OUT_DIR, "web-export-dialog.png") });
+      if (process.env.DOC_SHOTS) await page.screenshot({ path: join(process.env.DOC_SHOTS, "web-export-dialog.png") });
+      await dialog.getByRole("button", { name: "Cancel" }).click();
 
       await page.getByRole("tab", { name: "Export one" }).click();
       const c = cell(page, "T1566", "initial-access");

@@ -757,6 +757,97 @@ async fn rendering_in_every_format_through_the_render_crates() {
     assert!(posted.text().contains("<svg"));
 }
 
+/// The export dialog's path: `POST /api/render/{format}` with `{layer, options}` passes every
+/// field of the render crate's `RenderOptions` (the output equals the render crate's own for the
+/// same options), draws PDF, honours annotated-only, and refuses bad options with a clear 400.
+#[tokio::test]
+async fn render_options_reach_the_render_crate_and_bad_ones_are_refused() {
+    let s = server();
+    let l = layer("options");
+    let options = json!({
+        "layout": "mini", "showID": false, "showName": true, "subtechniques": "all",
+        "annotatedOnly": true, "pageSize": "a3", "orientation": "portrait", "fit": "page",
+        "theme": "dark", "header": {"legend": false, "platforms": false}, "scores": "none",
+        "marks": {"underline": false, "subtechniqueCounts": false}, "pages": "per-matrix",
+        "dpi": 72, "embedFont": false
+    });
+    let posted = s
+        .post_json("/api/render/svg", &json!({"layer": l, "options": options}))
+        .await;
+    assert_eq!(posted.status, StatusCode::OK, "{}", posted.text());
+    // The same drawing the render crate makes with those options.
+    let opts: navlayer_render::RenderOptions = serde_json::from_value(options.clone()).unwrap();
+    let parsed: navlayer_layer::Layer = serde_json::from_value(l.clone()).unwrap();
+    let cat = navlayer_testdata::catalogue("enterprise-attack-18.1.json");
+    let view = navlayer_render::MatrixView::build(&parsed, &cat, &opts);
+    let single = navlayer_render::RenderOptions {
+        pages: navlayer_render::Pages::Single,
+        ..opts.clone()
+    };
+    let drawing = navlayer_render::layout(&view, &single).unwrap();
+    let expected = navlayer_render_svg::svg_of(&drawing, &view, &opts);
+    assert_eq!(posted.text(), expected, "the server dropped or changed an option");
+    let default = s.post_json("/api/render/svg", &l).await.text();
+    assert_ne!(default, expected, "the options changed nothing");
+
+    let pdf = s
+        .post_json("/api/render/pdf", &json!({"layer": l, "options": options}))
+        .await;
+    assert_eq!(pdf.status, StatusCode::OK, "{}", pdf.text());
+    assert_eq!(pdf.header("content-type"), "application/pdf");
+    assert!(pdf.body.starts_with(b"%PDF-"));
+    assert!(pdf.header("content-disposition").contains("options.pdf"));
+
+    // Annotated only: the picture draws the two annotated techniques, not the whole matrix.
+    let drawn = |opts: Value| {
+        let s = &s;
+        let l = l.clone();
+        async move {
+            let svg = s
+                .post_json("/api/render/svg", &json!({"layer": l, "options": opts}))
+                .await
+                .text();
+            ["T1059", "T1566", "T1003"].map(|id| svg.contains(&format!(">{id}")))
+        }
+    };
+    let base = json!({"showID": true, "subtechniques": "all"});
+    assert_eq!(drawn(base.clone()).await, [true, true, true]);
+    let mut only = base;
+    only["annotatedOnly"] = json!(true);
+    assert_eq!(drawn(only).await, [true, false, false], "annotated-only");
+
+    for (opts, pointer, says) in [
+        (json!({"theme": "purple"}), "/options/theme", "purple"),
+        (json!({"bogus": 1}), "/options/bogus", "unknown field"),
+        (json!({"pageSize": "huge"}), "/options/pageSize", "page size"),
+        (json!({"dpi": 5}), "/options/dpi", "10 to 1200"),
+        (json!({"fontSize": 500}), "/options/fontSize", "1 to 72"),
+        (json!({"marks": {"commentColor": "nope"}}), "/options/commentColor", "nope"),
+        (json!({"subtechniques": 3}), "/options/subtechniques", "invalid type"),
+        (json!("dark"), "/options", "RenderOptions"),
+    ] {
+        let r = s
+            .post_json("/api/render/svg", &json!({"layer": l, "options": opts}))
+            .await;
+        let e = r.assert_error(StatusCode::BAD_REQUEST);
+        assert_eq!(e["pointer"], pointer, "{e}");
+        let m = e["message"].as_str().unwrap_or_default();
+        assert!(m.contains(says), "{opts}: {m}");
+    }
+    // A minimum text size the page cannot give is the request's fault, not the server's.
+    let r = s
+        .post_json(
+            "/api/render/pdf",
+            &json!({"layer": l, "options": {"subtechniques": "all", "minFontSize": 40}}),
+        )
+        .await;
+    r.assert_error(StatusCode::UNPROCESSABLE_ENTITY);
+    s.post_json("/api/layers?key=p", &l).await;
+    let stored = s.get("/api/layers/p/render/pdf").await;
+    assert_eq!(stored.status, StatusCode::OK, "{}", stored.text());
+    assert!(stored.body.starts_with(b"%PDF-"));
+}
+
 #[tokio::test]
 async fn the_matrix_view_carries_the_renderers_colours() {
     let s = server();

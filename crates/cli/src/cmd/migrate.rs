@@ -84,8 +84,10 @@ enum ReportArg {
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 enum StyleArg {
-    /// Indented by four spaces, as the Navigator writes.
+    /// Indented by tabs, as the Navigator writes.
     Pretty,
+    /// Indented by four spaces, as mitreattack-python writes.
+    Spaces,
     /// One line.
     Compact,
 }
@@ -195,6 +197,7 @@ pub fn run(ctx: &Context, args: MigrateArgs) -> anyhow::Result<ExitCode> {
     };
     let style = match args.style {
         StyleArg::Pretty => Style::Pretty,
+        StyleArg::Spaces => Style::Spaces,
         StyleArg::Compact => Style::Compact,
     };
 

@@ -1,7 +1,8 @@
 // Exports with options: the layer JSON of one tab or of every tab (one multi-layer file),
 // optionally only the annotations of visible techniques; SVG, PNG, PDF, XLSX, CSV, Markdown and
-// self-contained HTML rendered by the server's render crates with the chosen options (PDF and
-// annotated-only come with the render crate's next options).
+// self-contained HTML rendered by the server's render crates (POST /api/render/{format} with the
+// render crate's RenderOptions: layout, theme, page size, fit, orientation, PDF pages, header
+// parts, sub-techniques, annotated only, scores). Nothing is drawn in JavaScript.
 
 import { request } from "./api.js";
 import { $, el, input } from "./dom.js";
@@ -44,7 +45,7 @@ export class Exporter {
     this.status = status;
     $("export-open").addEventListener("click", () => /** @type {HTMLDialogElement} */ ($("export-dialog")).showModal());
     $("export-cancel").addEventListener("click", () => /** @type {HTMLDialogElement} */ ($("export-dialog")).close());
-    $("export-go").addEventListener("click", () => this.run().catch((e) => this.status(/** @type {Error} */ (e).message, true)));
+    $("export-go").addEventListener("click", () => this.run().catch((e) => this.fail(/** @type {Error} */ (e).message)));
     input("ex-format").addEventListener("change", () => this.sync());
     this.sync();
   }
@@ -52,19 +53,56 @@ export class Exporter {
   /** Shows the options that apply to the chosen format. */
   sync() {
     const f = input("ex-format").value;
+    const picture = f === "svg" || f === "png" || f === "pdf";
     $("ex-json-options").hidden = f !== "json";
-    $("ex-render-options").hidden = f === "json" || f === "csv" || f === "md";
+    $("ex-render-options").hidden = f === "json";
+    $("ex-page-options").hidden = !picture;
+    $("ex-pages-field").hidden = f !== "pdf";
+    $("ex-error").hidden = true;
   }
 
-  /** The render options chosen in the dialog (RenderOptions of the render crate). */
-  options() {
-    return {
-      theme: input("ex-theme").value,
-      page: input("ex-page").value,
-      orientation: input("ex-orientation").value,
-      legend: input("ex-legend").checked,
-      expand: input("ex-subs").value,
+  /**
+   * The render options chosen in the dialog: the render crate's RenderOptions (camelCase JSON),
+   * only those that apply to the format. Show IDs / names come from the tab's layer controls.
+   * @param {string} f the format
+   * @param {Doc} d
+   */
+  options(f, d) {
+    const check = (/** @type {string} */ id) => input(id).checked;
+    const layout = d.layer.layout || {};
+    /** @type {Record<string, unknown>} */
+    const o = {
+      annotatedOnly: check("ex-annotated"),
+      subtechniques: input("ex-subs").value,
+      scores: input("ex-scores").value,
+      showID: !!layout.showID,
+      showName: layout.showName !== false,
     };
+    if (f === "svg" || f === "png" || f === "pdf") {
+      if (input("ex-layout").value) o.layout = input("ex-layout").value;
+      o.theme = input("ex-theme").value;
+      o.fit = input("ex-fit").value;
+      o.pageSize = input("ex-page").value;
+      o.orientation = input("ex-orientation").value;
+      if (f === "pdf") o.pages = input("ex-pages").value;
+      o.header = {
+        about: check("ex-h-about"),
+        domain: check("ex-h-domain"),
+        platforms: check("ex-h-platforms"),
+        legend: check("ex-legend"),
+        gradient: check("ex-h-gradient"),
+      };
+    }
+    if (f === "html") o.theme = document.documentElement.dataset.theme === "dark" ? "dark" : "light";
+    return o;
+  }
+
+  /** Shows why the export failed, in the dialog. @param {string} message */
+  fail(message) {
+    const p = $("ex-error");
+    p.textContent = message;
+    p.hidden = false;
+    this.status(message, true);
   }
 
   async run() {
@@ -80,8 +118,7 @@ export class Exporter {
       saveBlob(new Blob([JSON.stringify(body, null, 2)], { type: "application/json" }), name);
       this.status("Exported " + docs.length + " layer(s) to " + name + ".");
     } else {
-      const layer = visible ? visibleOnly(d) : d.layer;
-      const resp = await request("POST", "/api/render/" + f, { layer, options: this.options() });
+      const resp = await request("POST", "/api/render/" + f, { layer: d.layer, options: this.options(f, d) });
       saveBlob(await resp.blob(), base(d.key) + "." + (f === "md" ? "md" : f));
       this.status("Exported " + base(d.key) + "." + f + ".");
     }
