@@ -10,7 +10,7 @@ const shared = () => process.env.NAVLAYER_SHARED || join(process.env.NAVLAYER_DA
 
 /** Drawn cell keys of a tactic column, in display order. */
 const drawn = (page, tactic) => page.evaluate((t) =>
-  [...document.querySelectorAll(`#matrix .tactic[data-tactic="${t}"] [role=gridcell]`)].map((e) => e.dataset.key), tactic);
+  [...document.querySelectorAll(`#matrix .tactic[data-tactic="${t}"] [role=gridcell]`)].filter((e) => e.checkVisibility()).map((e) => e.dataset.key), tactic);
 const count = (page) => page.textContent("#selection-count");
 const selectionSize = (page) => page.evaluate(() => window.navlayerDebug.selection.keys.size);
 
@@ -72,7 +72,7 @@ export const tests = [
       assert.equal(await page.evaluate(() => document.activeElement.dataset.key), right[4], "ArrowRight goes to the next tactic, same row");
       assert.equal(await page.evaluate(() => document.activeElement.getAttribute("tabindex")), "0", "roving tab stop");
       await page.keyboard.press("Control+a");
-      const all = await page.evaluate(() => document.querySelectorAll("#matrix [role=gridcell]").length);
+      const all = await page.evaluate(() => [...document.querySelectorAll("#matrix [role=gridcell]")].filter((e) => e.checkVisibility()).length);
       assert.equal((await selectedKeys(page)).length, all, "Ctrl+A selects every drawn cell");
       await page.keyboard.press("Escape");
       assert.deepEqual(await selectedKeys(page), [], "Escape deselects");

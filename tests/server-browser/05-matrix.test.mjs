@@ -89,10 +89,10 @@ export const tests = [
       await t1059.focus();
       await page.keyboard.press("-");
       assert.equal(await expanded(), "false", "- collapses");
-      assert.equal(await page.locator('[data-key="T1059.001|execution"]').count(), 0);
+      assert.equal(await page.locator('[data-key="T1059.001|execution"]:visible').count(), 0, "collapsed: not drawn");
       await page.keyboard.press("+");
       assert.equal(await expanded(), "true", "+ expands");
-      assert.equal(await page.locator('[data-key="T1059.001|execution"]').count(), 1);
+      assert.equal(await page.locator('[data-key="T1059.001|execution"]:visible').count(), 1);
       await done();
     },
   },

@@ -25,7 +25,7 @@ export const tests = [
         await page.getByRole("button", { name: "Expand all" }).click();
         expand.push(await measured(page));
       }
-      results.cells = await page.evaluate(() => document.querySelectorAll("#matrix [role=gridcell]").length);
+      results.cells = await page.evaluate(() => [...document.querySelectorAll("#matrix [role=gridcell]")].filter((e) => e.checkVisibility()).length);
       results.expandAllMs = median(expand);
 
       // One click to visible selection.

@@ -1,6 +1,7 @@
 // Layer controls (issue 11): layout side / flat / mini and back, sorting by score, platform
 // filter, hide disabled, aggregate scores, show IDs / names, tactic row background; each saved
 // with the layer and equal to the server's view.
+import { join } from "node:path";
 import assert from "node:assert/strict";
 import { newPage, openLayer, cell, layer } from "./lib/harness.mjs";
 
@@ -29,6 +30,8 @@ export const tests = [
       assert.ok(await page.locator('#matrix [data-key="T1059.001|execution"]').count() === 1, "mini shows every sub-technique");
       const w = await cell(page, "T1106", "execution").evaluate((e) => e.getBoundingClientRect().width);
       assert.ok(w <= 14, "mini cells are small squares: " + w);
+      await page.screenshot({ path: join(process.env.OUT_DIR, "web-mini.png") });
+      if (process.env.DOC_SHOTS) await page.screenshot({ path: join(process.env.DOC_SHOTS, "web-mini.png") });
       await layoutSel.selectOption("flat");
       assert.ok(await page.locator("#matrix.flat").count() === 1);
       await layoutSel.selectOption("side");

@@ -45,7 +45,7 @@ export const tests = [
       assert.equal(await page.getByRole("tab", { name: "Tab two" }).getAttribute("aria-selected"), "true");
       assert.equal(await cell(page, "T1190", "initial-access").locator(".score").textContent(), "22", "the other tab kept its edits");
       assert.equal((await api.layer("tab-one")).techniques.length, 0, "nothing was saved by closing");
-      assert.match(await page.textContent("#layer-list"), /enterprise/);
+      assert.match(await page.textContent("#layer-list"), /Tab two\s*Enterprise v18\.1/, "the layer list shows domain and release");
       page.on("dialog", (d) => d.accept());
       await done();
     },

@@ -132,6 +132,25 @@ export const tests = [
       assert.equal(await shownReport.locator("tbody tr").count(), entries.length);
       assert.match(await shownReport.locator("#rp-summary").textContent(), /v16\.1 → v18\.1/);
       await shownReport.getByRole("button", { name: "Close" }).click();
+
+      // Drop one entry in the review: the saved revision is the CLI's layer without what that
+      // entry became, and the kept report says it was dropped.
+      const g2 = await api.post("/api/generate", { id: "G0016", domain: "enterprise", release: "16.1", store: true, key: "apt29-16b" });
+      await openLayer(page, base, g2.key);
+      await page.getByRole("region", { name: "Upgrade" }).getByRole("button", { name: "Upgrade" }).click();
+      await dialog.waitFor();
+      const victim = review[0];
+      await dialog.locator("#up-list tr[data-index='" + victim.index + "']").getByRole("radio", { name: "Drop " + victim.technique_id }).check();
+      await page.screenshot({ path: join(process.env.OUT_DIR, "web-upgrade-review.png") });
+      if (process.env.DOC_SHOTS) await page.screenshot({ path: join(process.env.DOC_SHOTS, "web-upgrade-review.png") });
+      await dialog.getByRole("button", { name: "Apply choices" }).click();
+      await page.waitForFunction(() => /Saved revision 2/.test(document.getElementById("status")?.textContent || ""));
+      const gone = new Set(victim.destinations.map((x) => x.index));
+      const kept2 = await api.get("/api/layers/" + g2.key + "/revisions/2/report");
+      assert.deepEqual(kept2.dropped, [victim.index]);
+      const pairs = (ts) => ts.map((t) => t.techniqueID + "/" + (t.tactic || ""));
+      assert.deepEqual(pairs((await api.layer(g2.key)).techniques), pairs(expected.techniques.filter((_, i) => !gone.has(i))),
+        "dropped: " + victim.technique_id + " (" + victim.change + ")");
       await done();
     },
   },
@@ -174,7 +193,7 @@ export const tests = [
       await svgDl.saveAs(svgFile);
       const svg = readFileSync(svgFile, "utf8");
       assert.ok(svg.includes("<svg"), "an SVG");
-      assert.ok(svg.includes("#1e1e22"), "rendered with the dark theme");
+      assert.ok(/#1a1a23/i.test(svg), "rendered with the dark theme (the render crate's dark background)");
       const [w, h] = (svg.match(/viewBox="0 0 ([\d.]+) ([\d.]+)"/) || []).slice(1).map(Number);
       assert.ok(h > w, "portrait: " + w + "x" + h);
       const stored = join(dir, "ex-2.json");

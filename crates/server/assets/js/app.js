@@ -22,6 +22,7 @@ import { Exporter } from "./exporter.js";
 import { Create } from "./create.js";
 import { initTheme } from "./theme.js";
 import * as store from "./layers.js";
+import { early, rememberRelease } from "./boot.js";
 
 /** @type {Map<string, Promise<import("./view.js").MatrixIndex>>} */
 const indexes = new Map();
@@ -149,7 +150,8 @@ function show(d) {
   fillLayerProps();
   $("revision-label").textContent = "revision " + d.revision + " · " + store.domainLabel(d.layer.domain) + " v" + d.release;
   history.replaceState(null, "", "?layer=" + encodeURIComponent(d.key));
-  refreshSide().catch(fail);
+  // The side lists after the matrix has been painted.
+  requestAnimationFrame(() => setTimeout(() => { if (current() === d) refreshSide().catch(fail); }, 0));
   store.listReleases().then((rels) => {
     const mine = rels.filter((r) => r.domain === d.layer.domain).map((r) => r.release);
     if (mine.length && current() === d) upgrade.offer(d, mine[mine.length - 1]);
@@ -161,7 +163,10 @@ function matrixIndex(domain, release) {
   const k = domain + "/" + release;
   let p = indexes.get(k);
   if (!p) {
-    p = cached(releasePath(domain, release) + "/matrix?descriptions=0").then(indexMatrix);
+    const path = releasePath(domain, release) + "/matrix?descriptions=0";
+    const pre = early.matrixPath === path ? early.matrix : null;
+    if (pre) early.matrix = null;
+    p = (pre ? pre.then((r) => (r.ok ? r.json() : cached(path)), () => cached(path)) : cached(path)).then(indexMatrix);
     indexes.set(k, p);
   }
   return p;
@@ -178,19 +183,34 @@ async function openLayer(key, revision, reload) {
   if (open >= 0 && tabs.docs[open].dirty && !reload &&
     !confirm("“" + tabs.docs[open].layer.name + "” has unsaved edits. Replace them with revision " + revision + "?")) return;
   status("Opening " + key + "…");
-  const resp = await request("GET", layerPath(key) + (revision ? "?revision=" + revision : ""));
+  const resp = await fetchLayer(key, revision);
   const layer = await resp.json();
   const rev = Number(resp.headers.get("X-Revision") || (resp.headers.get("ETag") || "").replace(/"/g, ""));
   const rel = await store.releaseFor(layer);
   const index = await matrixIndex(rel.domain, rel.release);
+  rememberRelease(key, releasePath(rel.domain, rel.release) + "/matrix?descriptions=0");
   tabs.add(new Doc(key, rev, layer, index, rel.release));
   status("Opened " + layer.name + " (revision " + rev + ", " + store.domainLabel(layer.domain) + " v" + rel.release + ")");
-  // After the first paint: the search lists and the side bar.
+  // After the first paint: the search lists (the side bar follows `show`).
   requestAnimationFrame(() => setTimeout(() => {
     window.navlayerPainted = performance.now();
     search.run();
-    refreshSide().catch(fail);
   }, 0));
+}
+
+/**
+ * A layer's stored state: the request boot.js started for the page's `?layer=` when it is the
+ * one wanted and answered, else a new request.
+ * @param {string} key @param {number} [revision]
+ */
+async function fetchLayer(key, revision) {
+  if (!revision && early.key === key && early.layer) {
+    const pre = early.layer;
+    early.layer = null;
+    const r = await pre.catch(() => null);
+    if (r && r.ok) return r;
+  }
+  return request("GET", layerPath(key) + (revision ? "?revision=" + revision : ""));
 }
 
 async function refreshSide() {

@@ -36,6 +36,10 @@ export class Doc {
     /** @type {Change[]} */
     this.redoStack = [];
     this.saved = JSON.stringify(layer);
+    /** changes made (refresh calls), and the change count `dirtyNow` was computed at */
+    this.changes = 0;
+    this.dirtyAt = -1;
+    this.dirtyNow = false;
     /** @type {Set<string>} the tab's selection while another tab is shown */
     this.selectionKeys = new Set();
     this.notes = mergeNotes(layer, index);
@@ -44,19 +48,26 @@ export class Doc {
 
   /** Recomputes the merged notes and the view after a change. */
   refresh() {
+    this.changes++;
     this.notes = mergeNotes(this.layer, this.index);
     this.view = buildView(this.layer, this.index, this.notes);
   }
 
   /** @returns {boolean} true when the layer differs from what was loaded or saved */
   get dirty() {
-    return JSON.stringify(this.layer) !== this.saved;
+    // Every change goes through refresh(), which counts it: compare once per change.
+    if (this.dirtyAt !== this.changes) {
+      this.dirtyAt = this.changes;
+      this.dirtyNow = JSON.stringify(this.layer) !== this.saved;
+    }
+    return this.dirtyNow;
   }
 
   /** Marks the current state as saved at `revision`. */
   markSaved(/** @type {number} */ revision) {
     this.revision = revision;
     this.saved = JSON.stringify(this.layer);
+    this.dirtyAt = -1;
   }
 
   /** @param {string} key @returns {import("./view.js").Note|undefined} */

@@ -4,19 +4,28 @@
 import { json, request, layerPath, releasePath } from "./api.js";
 import { $, el } from "./dom.js";
 import { showReport } from "./report.js";
+import { early } from "./boot.js";
 
 /**
  * @typedef {{key: string, name: string, domain: string, attack?: string, release?: string|null, revision: number, techniques: number, updated?: string}} Stored
  * @typedef {{domain: string, short: string, release: string}} ReleaseInfo
  */
 
-/** @type {ReleaseInfo[]|null} */
+/** @type {Promise<ReleaseInfo[]>|null} */
 let releases = null;
 
-/** @returns {Promise<ReleaseInfo[]>} the releases the server has */
-export async function listReleases() {
-  if (!releases) releases = (await json("GET", "/api/releases")).releases;
-  return /** @type {ReleaseInfo[]} */ (releases);
+/** @returns {Promise<ReleaseInfo[]>} the releases the server has (asked once) */
+export function listReleases() {
+  if (!releases) {
+    const pre = early.releases;
+    early.releases = null;
+    releases = (async () => {
+      const r = pre ? await pre.catch(() => null) : null;
+      return (r && r.ok ? await r.json() : await json("GET", "/api/releases")).releases;
+    })();
+    releases.catch(() => { releases = null; });
+  }
+  return releases;
 }
 
 /**

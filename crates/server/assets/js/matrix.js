@@ -68,6 +68,8 @@ export class MatrixView {
     this.subsOf = new Map();
     /** @type {Map<string, string>} parent key of each sub-technique key */
     this.parentOf = new Map();
+    /** @type {Map<string, {group: HTMLElement, subs: HTMLElement, built: boolean, shown: boolean}>} parents' groups */
+    this.groups = new Map();
     /** @type {View|null} */
     this.view = null;
     this.layout = "side";
@@ -132,7 +134,11 @@ export class MatrixView {
       const sig = this.columnSig(col, view);
       const old = this.columns.get(col.shortname);
       if (old && old.sig === sig) {
-        col.cells.forEach((c, i) => this.patch(c, c.subCount ? countAnnotatedSubs(col.cells, i) : 0));
+        this.reorder(col, old.el);
+        col.cells.forEach((c, i) => {
+          this.patch(c, c.subCount ? countAnnotatedSubs(col.cells, i) : 0);
+          if (c.subCount) this.showSubs(col.cells, i, view);
+        });
         order.push(old.el);
       } else {
         const e = this.buildColumn(col, view);
@@ -181,10 +187,12 @@ export class MatrixView {
   setLayout(layout) {
     const l = ["side", "flat", "mini"].includes(layout) ? layout : "side";
     if (l === this.layout) return;
+    // Side and flat draw the same cells (CSS places the sub-techniques); mini draws others.
+    const rebuild = l === "mini" || this.layout === "mini";
     this.layout = l;
     this.root.classList.remove("side", "flat", "mini");
     this.root.classList.add(l);
-    this.reset();
+    if (rebuild) this.reset();
   }
 
   /** Forces a full rebuild (layout change). */
@@ -193,14 +201,54 @@ export class MatrixView {
     this.columns.clear();
     this.cells.clear();
     this.data.clear();
+    this.groups.clear();
     this.view = null;
   }
 
   /** What decides the structure of a column. @param {Column} col @param {View} view */
   columnSig(col, view) {
-    let s = this.layout + (view.showId ? "I" : "") + (view.showName ? "N" : "") + col.name + col.techniqueCount + (view.tacticRowBackground || "");
-    for (const c of col.cells) s += "," + c.key + (c.expanded ? "+" : "") + c.subCount;
+    // Neither expansion nor order is structure: showSubs and reorder patch them (side and flat
+    // differ only in CSS).
+    let s = (this.layout === "mini" ? "M" : "") + (view.showId ? "I" : "") + (view.showName ? "N" : "") + col.name + col.techniqueCount + (view.tacticRowBackground || "");
+    /** @type {string[]} */
+    const groups = [];
+    let g = "";
+    for (const c of col.cells) {
+      if (!c.sub) { if (g) groups.push(g); g = c.key + c.subCount; }
+      else g += "," + c.key;
+    }
+    if (g) groups.push(g);
+    for (const x of groups.map((x) => x.split(",")).map((x) => x[0] + ":" + x.slice(1).sort().join(",")).sort()) s += ";" + x;
     return s;
+  }
+
+  /**
+   * Puts the drawn cells of a column in the view's order (sorting changed), moving only what
+   * is out of place.
+   * @param {Column} col @param {HTMLElement} column
+   */
+  reorder(col, column) {
+    /** @type {Element|null} */
+    let prevGroup = column.firstElementChild; // the tactic header
+    /** @type {Element|null} */
+    let prevSub = null;
+    for (const c of col.cells) {
+      const e = this.cells.get(c.key);
+      if (!e) continue;
+      if (!c.sub) {
+        const group = e.parentElement;
+        if (!group || !prevGroup) continue;
+        if (prevGroup.nextElementSibling !== group) prevGroup.after(group);
+        prevGroup = group;
+        prevSub = null;
+      } else {
+        if (prevSub ? prevSub.nextElementSibling !== e : e.previousElementSibling !== null) {
+          if (prevSub) prevSub.after(e);
+          else e.parentElement?.prepend(e);
+        }
+        prevSub = e;
+      }
+    }
   }
 
   /** @param {Column} col @param {View} view */
@@ -221,12 +269,14 @@ export class MatrixView {
       if (!c.sub) {
         const annotatedSubs = countAnnotatedSubs(col.cells, i);
         const cell = this.buildCell(c, view, annotatedSubs);
-        const group = el("div", { class: "group" + (c.expanded ? " expanded" : ""), role: "none" }, cell);
+        const shown = c.expanded || mini;
+        const group = el("div", { class: "group" + (shown ? " expanded" : ""), role: "none" }, cell);
         subs = null;
         if (c.subCount) {
           subs = el("div", { class: "subs", role: "none" });
-          if (!c.expanded && !mini) subs.hidden = true;
+          if (!shown) subs.hidden = true;
           group.append(subs);
+          this.groups.set(c.key, { group, subs, built: shown, shown });
         }
         column.append(group);
       } else if (subs && (c.expanded || mini)) {
@@ -234,6 +284,30 @@ export class MatrixView {
       }
     }
     return column;
+  }
+
+  /**
+   * Shows or hides the sub-techniques of the parent at `i` as the view says, building their
+   * cells the first time they are shown.
+   * @param {Cell[]} cells the column's cells @param {number} i @param {View} view
+   */
+  showSubs(cells, i, view) {
+    const c = cells[i];
+    const g = this.groups.get(c.key);
+    const shown = c.expanded || this.layout === "mini";
+    if (!g || g.shown === shown) return;
+    if (shown && !g.built) {
+      /** @type {HTMLElement[]} */
+      const built = [];
+      for (let j = i + 1; j < cells.length && cells[j].sub; j++) built.push(this.buildCell(cells[j], view, 0));
+      g.subs.append(...built);
+      g.built = true;
+    }
+    g.shown = shown;
+    g.subs.hidden = !shown;
+    g.group.classList.toggle("expanded", shown);
+    const t = this.cells.get(c.key)?.lastElementChild;
+    if (t instanceof HTMLElement && t.classList.contains("toggle")) setToggle(t, c);
   }
 
   /** @param {Cell} c @param {View} view @param {number} annotatedSubs */
@@ -246,12 +320,7 @@ export class MatrixView {
     let n = label.firstChild;
     if (view.showId) { /** @type {Node} */ (n).textContent = c.id; n = /** @type {Node} */ (n).nextSibling?.nextSibling || null; }
     if (view.showName && n) n.textContent = c.name;
-    if (c.subCount) {
-      const t = /** @type {HTMLElement} */ (e.lastChild);
-      t.setAttribute("aria-expanded", c.expanded ? "true" : "false");
-      t.setAttribute("aria-label", (c.expanded ? "Hide " : "Show ") + c.subCount + " sub-techniques of " + c.id);
-      t.textContent = c.expanded ? "◂" : "▸";
-    }
+    if (c.subCount) setToggle(/** @type {HTMLElement} */ (e.lastChild), c);
     const size = fitSize((view.showId ? c.id + " " : "") + (view.showName ? c.name : ""), c.sub ? 112 : 100);
     if (size) e.style.fontSize = size + "px";
     this.cells.set(c.key, e);
@@ -334,6 +403,13 @@ export class MatrixView {
     this.focusKey = key;
     if (focus) { e.focus(); e.scrollIntoView({ block: "nearest", inline: "nearest" }); }
   }
+}
+
+/** The expand/collapse button of a parent. @param {HTMLElement} t @param {Cell} c */
+function setToggle(t, c) {
+  t.setAttribute("aria-expanded", c.expanded ? "true" : "false");
+  t.setAttribute("aria-label", (c.expanded ? "Hide " : "Show ") + c.subCount + " sub-techniques of " + c.id);
+  t.textContent = c.expanded ? "◂" : "▸";
 }
 
 /** @type {Map<string, HTMLElement>} */

@@ -34,6 +34,7 @@ macro_rules! assets {
 pub const ASSETS: &[(&str, &str, &str)] = assets![
     "style.css" => CSS,
     "js/api.js" => JS,
+    "js/boot.js" => JS,
     "js/app.js" => JS,
     "js/cellmenu.js" => JS,
     "js/colour.js" => JS,
