@@ -416,7 +416,12 @@ fn every_endpoint_on_every_hostile_file() {
                 upgrade.as_bytes(),
                 &[JSON, ("If-Match", "\"2\"")],
             );
-            send("GET", &format!("/api/layers/{k}/revisions/3/report"), b"", &[]);
+            send(
+                "GET",
+                &format!("/api/layers/{k}/revisions/3/report"),
+                b"",
+                &[],
+            );
         }
         if http(addr, "GET", "/api/health", b"", &[]) != 200 {
             fail(format!("{name}: the server stopped answering"));

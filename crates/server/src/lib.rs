@@ -64,10 +64,10 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 pub use catalogues::Catalogues;
+pub use context_menu::{parse_context_menu, ContextMenuItem};
 pub use error::{ApiError, ServerError};
 pub use router::{router, AppState};
 pub use store::{Store, StoreError};
-pub use context_menu::{parse_context_menu, ContextMenuItem};
 
 /// Request limits.
 #[derive(Debug, Clone, Copy)]

@@ -83,12 +83,8 @@ pub async fn migrate(
     let m = blocking(state, deadline, move || {
         let pair = navlayer_migrate::ReleasePair::new(&src, &tgt)
             .map_err(|e| ApiError::unprocessable(e.to_string(), "/from"))?;
-        navlayer_migrate::migrate_layer(
-            &pair,
-            &layer,
-            &navlayer_migrate::MigrateOptions::default(),
-        )
-        .map_err(|e| ApiError::unprocessable(e.to_string(), ""))
+        navlayer_migrate::migrate_layer(&pair, &layer, &navlayer_migrate::MigrateOptions::default())
+            .map_err(|e| ApiError::unprocessable(e.to_string(), ""))
     })
     .await?;
     Ok(Migrated {

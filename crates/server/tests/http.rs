@@ -786,7 +786,11 @@ async fn render_options_reach_the_render_crate_and_bad_ones_are_refused() {
     };
     let drawing = navlayer_render::layout(&view, &single).unwrap();
     let expected = navlayer_render_svg::svg_of(&drawing, &view, &opts);
-    assert_eq!(posted.text(), expected, "the server dropped or changed an option");
+    assert_eq!(
+        posted.text(),
+        expected,
+        "the server dropped or changed an option"
+    );
     let default = s.post_json("/api/render/svg", &l).await.text();
     assert_ne!(default, expected, "the options changed nothing");
 
@@ -819,11 +823,23 @@ async fn render_options_reach_the_render_crate_and_bad_ones_are_refused() {
     for (opts, pointer, says) in [
         (json!({"theme": "purple"}), "/options/theme", "purple"),
         (json!({"bogus": 1}), "/options/bogus", "unknown field"),
-        (json!({"pageSize": "huge"}), "/options/pageSize", "page size"),
+        (
+            json!({"pageSize": "huge"}),
+            "/options/pageSize",
+            "page size",
+        ),
         (json!({"dpi": 5}), "/options/dpi", "10 to 1200"),
         (json!({"fontSize": 500}), "/options/fontSize", "1 to 72"),
-        (json!({"marks": {"commentColor": "nope"}}), "/options/commentColor", "nope"),
-        (json!({"subtechniques": 3}), "/options/subtechniques", "invalid type"),
+        (
+            json!({"marks": {"commentColor": "nope"}}),
+            "/options/commentColor",
+            "nope",
+        ),
+        (
+            json!({"subtechniques": 3}),
+            "/options/subtechniques",
+            "invalid type",
+        ),
         (json!("dark"), "/options", "RenderOptions"),
     ] {
         let r = s
@@ -1216,7 +1232,11 @@ async fn fetch_is_a_write_under_the_origin_content_type_and_token_rules() {
             Method::POST,
             "/api/fetch",
             body,
-            &[auth, ("host", "127.0.0.1:8080"), ("origin", "http://127.0.0.1:8080")],
+            &[
+                auth,
+                ("host", "127.0.0.1:8080"),
+                ("origin", "http://127.0.0.1:8080"),
+            ],
         )
         .await;
     assert_eq!(ok.status, StatusCode::CREATED, "{}", ok.text());
@@ -1251,10 +1271,25 @@ async fn the_layer_list_names_domain_attack_version_and_shown_release() {
     assert_eq!(
         rows,
         [
-            ("new".into(), "enterprise-attack".into(), "18".into(), json!("18.1")),
-            ("old".into(), "enterprise-attack".into(), "16".into(), json!("16.1")),
+            (
+                "new".into(),
+                "enterprise-attack".into(),
+                "18".into(),
+                json!("18.1")
+            ),
+            (
+                "old".into(),
+                "enterprise-attack".into(),
+                "16".into(),
+                json!("16.1")
+            ),
             // No versions.attack: the newest release of its domain.
-            ("plant".into(), "ics-attack".into(), "".into(), json!("18.1")),
+            (
+                "plant".into(),
+                "ics-attack".into(),
+                "".into(),
+                json!("18.1")
+            ),
         ]
     );
 }
@@ -1302,7 +1337,8 @@ async fn an_upgrade_saves_a_revision_with_its_migration_report() {
     assert_eq!(out["dropped"], 1);
     let note = out["note"].as_str().unwrap();
     assert!(
-        note.starts_with("upgrade from ATT&CK v16.1 to v18.1:") && note.contains("1 dropped in review"),
+        note.starts_with("upgrade from ATT&CK v16.1 to v18.1:")
+            && note.contains("1 dropped in review"),
         "{note}"
     );
     let saved = s.get("/api/layers/old").await.json();
@@ -1312,8 +1348,14 @@ async fn an_upgrade_saves_a_revision_with_its_migration_report() {
         .iter()
         .map(|t| t["techniqueID"].as_str().unwrap())
         .collect();
-    assert!(ids.contains(&"T1574.001") && ids.contains(&"T1059"), "{ids:?}");
-    assert!(!ids.contains(&"T1003") && !ids.contains(&"T1574.002"), "{ids:?}");
+    assert!(
+        ids.contains(&"T1574.001") && ids.contains(&"T1059"),
+        "{ids:?}"
+    );
+    assert!(
+        !ids.contains(&"T1003") && !ids.contains(&"T1574.002"),
+        "{ids:?}"
+    );
     let revs = s.get("/api/layers/old/revisions").await.json();
     assert_eq!(revs["revisions"][0]["note"], note);
     assert_eq!(revs["revisions"][0]["hasReport"], true);

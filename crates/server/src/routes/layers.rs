@@ -17,8 +17,8 @@ use crate::layers;
 use crate::router::AppState;
 use crate::store::NewBody;
 use crate::support::{
-    attack_version, base_revision, blocking, json_response, load, load_layer, parse_revision, require_base, slug,
-    store_new, write, ApiResult, Deadline, KeyPath, LayerKey, NewKeys, St,
+    attack_version, base_revision, blocking, json_response, load, load_layer, parse_revision,
+    require_base, slug, store_new, write, ApiResult, Deadline, KeyPath, LayerKey, NewKeys, St,
 };
 
 /// `/api/layers…`, `/api/import`, `/api/validate`, `/api/view`.

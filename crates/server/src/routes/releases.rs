@@ -10,8 +10,8 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::error::ApiError;
-use crate::router::AppState;
 use crate::multiselect::{Fields, MultiselectQuery};
+use crate::router::AppState;
 use crate::support::{blocking, catalogue, json_response, shorten, ApiResult, Deadline, St};
 
 /// `/api/releases…`.
