@@ -5,7 +5,7 @@ import { newPage, openLayer, cell, layer } from "./lib/harness.mjs";
 
 export const tests = [
   {
-    name: "two tabs with unsaved edits, each its own; the guard before closing; layer list domains",
+    name: "two tabs with unsaved edits, each its own; the guard before closing; layer list domains and releases",
     async run({ base, browser, api }) {
       await api.store("tab-one", layer("Tab one"));
       await api.store("tab-two", layer("Tab two"));

@@ -155,7 +155,7 @@ export const tests = [
     },
   },
   {
-    name: "export all tabs as one JSON file, read back by `navlayer validate`; dark theme",
+    name: "export all tabs as one JSON file, read back by `navlayer validate`; SVG equal to `navlayer render`, PDF annotated only; dark theme",
     async run({ base, browser, api, bin, data }) {
       await api.store("ex-1", layer("Export one", [{ techniqueID: "T1566", tactic: "initial-access", score: 10, color: "#31a354" }]));
       await api.store("ex-2", layer("Export two", [{ techniqueID: "T1059", tactic: "execution", comment: "c" }]));

@@ -16,6 +16,7 @@ export OUT_DIR="${OUT_DIR:-$here/out}"
 mkdir -p "$OUT_DIR"
 export NAVLAYER_DATA="${NAVLAYER_DATA:-${NAVLAYER_SHARED:?set NAVLAYER_SHARED (the shared test data) or NAVLAYER_DATA}/attack-data}"
 [ -x /usr/bin/chromium ] || { echo "chromium missing: apt-get install -y chromium" >&2; exit 2; }
+command -v pdftotext >/dev/null 2>&1 || { echo "pdftotext missing (the PDF export test reads the PDF): apt-get install -y poppler-utils" >&2; exit 2; }
 
 if [ -z "${NAVLAYER_BIN:-}" ]; then
   (cd "$root" && cargo build --release -p navlayer --quiet)
