@@ -374,9 +374,10 @@ fn every_endpoint_on_every_hostile_file() {
             let migrate = json!({"layer": v, "to": "18.1", "from": "17.1"}).to_string();
             send("POST", "/api/migrate", migrate.as_bytes(), &[JSON]);
             // The web UI's export dialog: the layer wrapped with render options.
-            let options = json!({"theme": "dark", "legend": true, "orientation": "portrait"});
+            let options = json!({"theme": "dark", "header": {"legend": true}, "orientation": "portrait",
+                "annotatedOnly": true, "subtechniques": "all", "pageSize": "a3"});
             let wrapped = json!({"layer": v, "options": options}).to_string();
-            for fmt in ["svg", "xlsx"] {
+            for fmt in ["svg", "pdf", "xlsx"] {
                 send(
                     "POST",
                     &format!("/api/render/{fmt}"),

@@ -48,12 +48,14 @@ impl Format {
             "csv" => Format::Csv,
             "md" | "markdown" => Format::Md,
             "json" => Format::Json,
-            _ => return Err(ApiError::bad_request(
-                format!(
+            _ => {
+                return Err(ApiError::bad_request(
+                    format!(
                     "unknown format {text:?} (expected svg, png, pdf, html, xlsx, csv, md or json)"
                 ),
-                "path:format",
-            )),
+                    "path:format",
+                ))
+            }
         })
     }
 
