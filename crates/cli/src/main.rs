@@ -63,6 +63,8 @@ enum Command {
     Stats(cmd::stats::StatsArgs),
     /// Draw a layer as SVG, PNG, HTML, XLSX, CSV or Markdown.
     Render(cmd::render::RenderArgs),
+    /// A coverage layer from detection rules, tests, control mappings, ID lists or STIX reports.
+    Coverage(cmd::coverage::CoverageArgs),
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -85,6 +87,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Filter(args) => cmd::filter::run(&ctx, args),
         Command::Stats(args) => cmd::stats::run(&ctx, args),
         Command::Render(args) => cmd::render::run(&ctx, args),
+        Command::Coverage(args) => cmd::coverage::run(&ctx, args),
     }
 }
 

@@ -429,17 +429,20 @@ fn migrate_items(
                 }
             }
             if let Some(status) = status {
-                let detail = || {
-                    let mut d = format!(
-                        "{} from ATT&CK {} to {}",
-                        e.action.label(),
-                        report.from,
-                        report.to
-                    );
-                    if let Some(n) = &e.note {
-                        d.push_str(&format!(": {n}"));
+                let detail = || match (&e.note, status) {
+                    (Some(n), IdStatus::Unknown) => n.clone(),
+                    (note, _) => {
+                        let mut d = format!(
+                            "{} when migrated from ATT&CK {} to {}",
+                            e.change.label(),
+                            report.from,
+                            report.to
+                        );
+                        if let Some(n) = note {
+                            d.push_str(&format!(": {n}"));
+                        }
+                        d
                     }
-                    d
                 };
                 findings.add(&id, status, detail, e.new_technique_id.clone(), counted, i, file);
             }

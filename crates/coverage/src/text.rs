@@ -42,7 +42,7 @@ pub(crate) fn md(text: &str) -> String {
     let mut out = String::with_capacity(cleaned.len() + 8);
     for c in cleaned.chars() {
         match c {
-            '|' | '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '#' | '~' | '!' | '&' => {
+            '|' | '\\' | '*' | '`' | '[' | ']' | '<' | '>' => {
                 out.push('\\');
                 out.push(c);
             }

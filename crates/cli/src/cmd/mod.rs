@@ -14,3 +14,4 @@ pub mod serve;
 pub mod show;
 pub mod stats;
 pub mod validate;
+pub mod coverage;
