@@ -14,7 +14,7 @@ use crate::platform::PlatformFilter;
 use crate::report::{CoverageReport, TacticRow, TechniqueRow, Totals};
 use crate::resolve::{resolve, IdStatus, Key, ReleaseSource};
 use crate::tally::{entries_of, score, tally, Tally, TallyRules};
-use crate::text::{clean, thousands, web_url};
+use crate::text::{clean, id_order, thousands, web_url};
 use crate::CoverageError;
 
 /// A coverage layer and the report on how it was made.
@@ -236,16 +236,6 @@ struct Built {
     dropped_keys: usize,
 }
 
-/// Natural order of technique IDs: T1003 < T1003.001 < T1005 < T1059.
-fn sort_key(id: &str) -> (String, Vec<u64>, String) {
-    let letters: String = id.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
-    let nums: Vec<u64> = id[letters.len()..]
-        .split('.')
-        .map(|p| p.parse().unwrap_or(u64::MAX))
-        .collect();
-    (letters, nums, id.to_string())
-}
-
 fn entries(
     format: Format,
     parsed: &Parsed,
@@ -266,7 +256,7 @@ fn entries(
             (k, id)
         })
         .collect();
-    keyed.sort_by_cached_key(|(_, id)| sort_key(id));
+    keyed.sort_by_cached_key(|(_, id)| id_order(id));
     let mut built = Built {
         entries: Vec::new(),
         rows: Vec::new(),

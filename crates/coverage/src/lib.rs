@@ -35,6 +35,9 @@
 //! ```
 
 mod coverage;
+mod dates;
+pub mod gaps;
+pub mod heatmap;
 mod error;
 mod formats;
 mod input;
@@ -48,6 +51,12 @@ mod text;
 mod yaml;
 
 pub use coverage::{build_coverage, coverage, Coverage};
+pub use dates::{Dates, ObjectDates, SinceField};
+pub use gaps::{gaps, Gap, Gaps, GapsOptions, GapsReport, GapTactic, Severity};
+pub use heatmap::{
+    heatmap, parse_id_list, CountedObject, HeatRow, HeatTactic, Heatmap, HeatmapKind, HeatmapOptions,
+    HeatmapReport,
+};
 pub use error::CoverageError;
 pub use formats::{parse_entries, parse_inputs, Format};
 pub use input::{read_paths, Entry, FileReport, Input, Limits, Outcome};

@@ -98,6 +98,16 @@ pub(crate) fn thousands(n: usize) -> String {
     out
 }
 
+/// Natural order of ATT&CK IDs: T1003 < T1003.001 < T1005 < T1059 < T1110.
+pub(crate) fn id_order(id: &str) -> (String, Vec<u64>, String) {
+    let letters: String = id.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
+    let nums: Vec<u64> = id[letters.len()..]
+        .split('.')
+        .map(|p| p.parse().unwrap_or(u64::MAX))
+        .collect();
+    (letters, nums, id.to_string())
+}
+
 /// A score written as an integer when whole.
 pub(crate) fn number(x: f64) -> String {
     if x.fract() == 0.0 && x.abs() < 1e15 {

@@ -15,3 +15,5 @@ pub mod show;
 pub mod stats;
 pub mod validate;
 pub mod coverage;
+pub mod gaps;
+pub mod heatmap;
