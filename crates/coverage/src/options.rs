@@ -72,6 +72,25 @@ impl Weight {
     }
 }
 
+/// The kebab-case name of a sub-technique mode.
+pub(crate) fn mode_label(m: SubtechniqueMode) -> &'static str {
+    match m {
+        SubtechniqueMode::Auto => "auto",
+        SubtechniqueMode::Separate => "separate",
+        SubtechniqueMode::Parent => "parent",
+        SubtechniqueMode::Rollup => "rollup",
+    }
+}
+
+/// The kebab-case name of a tactic scope.
+pub(crate) fn scope_label(s: TacticScope) -> &'static str {
+    match s {
+        TacticScope::Auto => "auto",
+        TacticScope::All => "all",
+        TacticScope::Tagged => "tagged",
+    }
+}
+
 /// What a reference to a sub-technique counts for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]

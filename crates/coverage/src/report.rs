@@ -206,13 +206,13 @@ impl CoverageReport {
         let mut out = String::new();
         out.push_str(&format!("# {}\n\n", md(&self.layer)));
         out.push_str(&format!(
-            "{} on ATT&CK {} {}; score: {}; sub-techniques: {:?}; tactics: {:?}{}.\n\n{}.\n\n",
+            "{} on ATT&CK {} {}; score: {}; sub-techniques: {}; tactics: {}{}.\n\n{}.\n\n",
             self.format.display_name(),
             self.domain,
             self.release,
             self.score,
-            self.subtechniques,
-            self.tactics,
+            crate::options::mode_label(self.subtechniques),
+            crate::options::scope_label(self.tactics),
             if self.platforms.is_empty() {
                 String::new()
             } else {
@@ -313,13 +313,22 @@ impl CoverageReport {
         let listed: Vec<&FileReport> = self
             .files
             .iter()
-            .filter(|f| f.outcome != Outcome::Parsed || !f.notes.is_empty() || f.items_used == 0)
+            .filter(|f| f.outcome != Outcome::Parsed || !f.notes.is_empty())
             .collect();
+        let unused = self
+            .files
+            .iter()
+            .filter(|f| f.outcome == Outcome::Parsed && f.items_used == 0)
+            .count();
         out.push_str(&format!(
-            "## Files\n\n{} parsed, {} skipped, {} failed. Listed: every file skipped or failed, and parsed files with remarks or nothing used; the {} others were parsed and used without remarks.\n\n",
+            "## Files\n\n{} parsed, {} skipped, {} failed; {} parsed files contributed nothing \
+             (no technique, or every item filtered out). Listed: every file skipped or failed, and \
+             parsed files with remarks; the {} others were parsed without remarks (the JSON and CSV \
+             reports list every file).\n\n",
             thousands(self.totals.parsed),
             thousands(self.totals.skipped),
             thousands(self.totals.failed),
+            thousands(unused),
             thousands(self.files.len() - listed.len()),
         ));
         if listed.is_empty() {
@@ -329,9 +338,6 @@ impl CoverageReport {
         for f in listed {
             let mut why: Vec<String> = f.reason.iter().cloned().collect();
             why.extend(f.notes.iter().cloned());
-            if f.outcome == Outcome::Parsed && f.items_used == 0 && f.notes.is_empty() {
-                why.push("no item covers a counted technique".into());
-            }
             out.push_str(&format!(
                 "| {} | {} | {} | {} | {} | {} | {} |\n",
                 md(&f.path),

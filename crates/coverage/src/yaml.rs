@@ -3,8 +3,9 @@
 //! The parser is serde-saphyr (pure safe Rust, on the saphyr parser): its budget bounds the
 //! events, nodes, nesting depth (64), documents, anchors and alias replays of every file, so
 //! "billion laughs" alias bombs and deep nesting fail fast with an error instead of using memory
-//! or stack. Duplicate keys resolve as PyYAML does (the last wins), since Sigma, Splunk and
-//! Atomic Red Team files are written for PyYAML and Ruby's Psych.
+//! or stack. A duplicate key is an error with its position: PyYAML would keep the last value
+//! silently, but which one the author meant is ambiguous (linters such as SigmaHQ's reject
+//! them), and refusing them is also cheaper than buffering every mapping to resolve them.
 //!
 //! Fields are read leniently: a scalar of any type reads as text ([`Scalar`]), so a rule whose
 //! `title` is a number is still read, and a wrong shape is reported, not fatal.
@@ -23,7 +24,7 @@ pub(crate) struct YamlFailure {
 
 fn options() -> serde_saphyr::Options {
     let mut o = serde_saphyr::Options::default();
-    o.duplicate_keys = serde_saphyr::DuplicateKeyPolicy::LastWins;
+    o.duplicate_keys = serde_saphyr::DuplicateKeyPolicy::Error;
     o.with_snippet = false;
     o
 }
@@ -270,6 +271,13 @@ mod tests {
         assert!(t.elapsed().as_secs() < 5);
         let deep = format!("title: {}{}", "[".repeat(100_000), "]".repeat(100_000));
         assert!(document::<Doc>(&deep).is_err());
+    }
+
+    #[test]
+    fn duplicate_keys_are_errors() {
+        let e = document::<Doc>("title: a\ntags: [x]\ntitle: b\n").unwrap_err();
+        assert!(e.message.contains("uplicate"), "{e:?}");
+        assert_eq!(e.at.map(|a| a.0), Some(3));
     }
 
     #[test]
