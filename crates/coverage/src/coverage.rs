@@ -146,7 +146,15 @@ pub fn build_coverage(
     }
     layer.techniques = built.entries;
     layer.gradient = Some(gradient(built.max_score, options));
-    layer.metadata = Some(metadata(format, &files, &totals, &score_text, target, filter.as_ref(), options));
+    layer.metadata = Some(metadata(
+        format,
+        &files,
+        &totals,
+        &score_text,
+        target,
+        filter.as_ref(),
+        options,
+    ));
 
     let stats = navlayer_ops::stats(&layer, target);
     let tactic_coverage = stats
@@ -377,8 +385,18 @@ fn metadata(
         }
     });
     let mut pairs = vec![
-        ("source", format!("{} {plural}: {}", format.display_name(), clean(&source, 500))),
-        ("ATT&CK", format!("{} {}", target.domain().short_name(), target.release())),
+        (
+            "source",
+            format!(
+                "{} {plural}: {}",
+                format.display_name(),
+                clean(&source, 500)
+            ),
+        ),
+        (
+            "ATT&CK",
+            format!("{} {}", target.domain().short_name(), target.release()),
+        ),
         ("score", score_text.to_string()),
         (
             "files",
@@ -391,7 +409,11 @@ fn metadata(
         ),
         (
             plural,
-            format!("{} of {} used", thousands(totals.items_used), thousands(totals.items)),
+            format!(
+                "{} of {} used",
+                thousands(totals.items_used),
+                thousands(totals.items)
+            ),
         ),
     ];
     if let Some(f) = filter {

@@ -153,6 +153,9 @@ mod tests {
         assert!(!on_or_after(Some("2023-12-31T10:00:00.000Z"), "2024-03-01"));
         assert!(!on_or_after(None, "2024-03-01"));
         let d = Dates::from_slice(br#"{"objects": [{"id": "campaign--1", "type": "campaign", "first_seen": "2020-01-01T00:00:00Z", "x": [1, {"y": 2}]}]}"#).unwrap();
-        assert_eq!(d.get("campaign--1").unwrap().first_seen.as_deref(), Some("2020-01-01T00:00:00Z"));
+        assert_eq!(
+            d.get("campaign--1").unwrap().first_seen.as_deref(),
+            Some("2020-01-01T00:00:00Z")
+        );
     }
 }

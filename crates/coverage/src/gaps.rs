@@ -35,7 +35,12 @@ pub enum Severity {
 
 impl Severity {
     /// Every severity, worst first.
-    pub const ALL: [Severity; 4] = [Severity::Critical, Severity::High, Severity::Medium, Severity::Low];
+    pub const ALL: [Severity; 4] = [
+        Severity::Critical,
+        Severity::High,
+        Severity::Medium,
+        Severity::Low,
+    ];
 
     fn of(score: f64, max: f64) -> Severity {
         let share = if max > 0.0 { score / max } else { 1.0 };
@@ -194,7 +199,9 @@ fn group_counts(catalogue: &Catalogue) -> BTreeMap<ObjectId, usize> {
         if r.kind != RelationKind::Uses || !r.is_active() {
             continue;
         }
-        let (Some(s), Some(t)) = (r.source, r.target) else { continue };
+        let (Some(s), Some(t)) = (r.source, r.target) else {
+            continue;
+        };
         let (so, to) = (catalogue.object(s), catalogue.object(t));
         if !so.is_active() || !to.is_active() || !to.kind.is_technique() {
             continue;
@@ -225,7 +232,9 @@ pub fn gaps(
     options: &GapsOptions,
 ) -> Result<Gaps, CoverageError> {
     if coverage.is_empty() {
-        return Err(CoverageError::BadOption("give at least one coverage layer".into()));
+        return Err(CoverageError::BadOption(
+            "give at least one coverage layer".into(),
+        ));
     }
     check_domain(threat, catalogue, "threat")?;
     for c in coverage {
@@ -244,7 +253,9 @@ pub fn gaps(
     let mut known = std::collections::HashSet::new();
     for t in catalogue.active_techniques() {
         let o = catalogue.object(t);
-        let Some(attack_id) = o.attack_id.as_deref() else { continue };
+        let Some(attack_id) = o.attack_id.as_deref() else {
+            continue;
+        };
         known.insert(attack_id.to_string());
         let mut slots = Vec::new();
         for tactic in &o.tactics {
@@ -255,7 +266,9 @@ pub fn gaps(
             let covering: Vec<usize> = cover_index
                 .iter()
                 .enumerate()
-                .filter(|(_, ix)| weight(ix.resolve(attack_id, Some(tactic))) > options.min_coverage)
+                .filter(|(_, ix)| {
+                    weight(ix.resolve(attack_id, Some(tactic))) > options.min_coverage
+                })
                 .map(|(i, _)| i)
                 .collect();
             slots.push((tactic.clone(), w, covering));
@@ -275,18 +288,21 @@ pub fn gaps(
     for r in &rows {
         let o = catalogue.object(r.id);
         let id = o.display_id().to_string();
-        let open: Vec<&(String, f64, Vec<usize>)> = r.slots.iter().filter(|s| s.2.is_empty()).collect();
+        let open: Vec<&(String, f64, Vec<usize>)> =
+            r.slots.iter().filter(|s| s.2.is_empty()).collect();
         let threat_score = open.iter().map(|s| s.1).fold(0.0, f64::max);
         let severity = Severity::of(threat_score, max_threat);
         for (tactic, _, covering) in &r.slots {
-            let row = per_tactic.entry(tactic.clone()).or_insert_with(|| GapTactic {
-                tactic: tactic.clone(),
-                name: String::new(),
-                threat: 0,
-                covered: 0,
-                gaps: 0,
-                by_severity: BTreeMap::new(),
-            });
+            let row = per_tactic
+                .entry(tactic.clone())
+                .or_insert_with(|| GapTactic {
+                    tactic: tactic.clone(),
+                    name: String::new(),
+                    threat: 0,
+                    covered: 0,
+                    gaps: 0,
+                    by_severity: BTreeMap::new(),
+                });
             row.threat += 1;
             if covering.is_empty() {
                 row.gaps += 1;
@@ -297,7 +313,11 @@ pub fn gaps(
         }
         if open.is_empty() {
             if options.include_covered {
-                let names: Vec<String> = r.slots[0].2.iter().map(|&i| clean(&coverage[i].name, 100)).collect();
+                let names: Vec<String> = r.slots[0]
+                    .2
+                    .iter()
+                    .map(|&i| clean(&coverage[i].name, 100))
+                    .collect();
                 covered_entries.push(TechniqueEntry {
                     technique_id: id,
                     color: Some(COVERED_COLOR.into()),
@@ -339,7 +359,15 @@ pub fn gaps(
         .name
         .clone()
         .unwrap_or_else(|| format!("Gaps: {}", clean(&threat.name, 100)));
-    let layer = gaps_layer(&name, threat, coverage, catalogue, &gap_list, covered_entries, rows.len());
+    let layer = gaps_layer(
+        &name,
+        threat,
+        coverage,
+        catalogue,
+        &gap_list,
+        covered_entries,
+        rows.len(),
+    );
     let report = GapsReport {
         layer: name,
         threat: threat.name.clone(),
@@ -424,7 +452,11 @@ fn gaps_layer(
             g.severity.label(),
             number(g.threat),
             g.groups,
-            if g.partly_covered { "; covered in other tactics" } else { "" }
+            if g.partly_covered {
+                "; covered in other tactics"
+            } else {
+                ""
+            }
         );
         let tactics: Vec<Option<String>> = if g.partly_covered || g.tactics.len() < all_tactics {
             g.tactics.iter().cloned().map(Some).collect()
@@ -462,11 +494,22 @@ fn gaps_layer(
         [
             ("threat", clean(&threat.name, 200)),
             ("coverage", cov_names.join("; ")),
-            ("ATT&CK", format!("{} {}", catalogue.domain().short_name(), catalogue.release())),
+            (
+                "ATT&CK",
+                format!(
+                    "{} {}",
+                    catalogue.domain().short_name(),
+                    catalogue.release()
+                ),
+            ),
             ("made by", "navlayer gaps".to_string()),
         ]
         .into_iter()
-        .map(|(n, v)| MetadataItem { name: Some(n.into()), value: Some(v), ..MetadataItem::default() })
+        .map(|(n, v)| MetadataItem {
+            name: Some(n.into()),
+            value: Some(v),
+            ..MetadataItem::default()
+        })
         .collect(),
     );
     layer
@@ -487,7 +530,11 @@ impl GapsReport {
             thousands(self.threat_techniques),
             thousands(self.covered),
             thousands(self.gaps.len()),
-            if worst.is_empty() { "none".into() } else { worst.join(", ") }
+            if worst.is_empty() {
+                "none".into()
+            } else {
+                worst.join(", ")
+            }
         )
     }
 
@@ -501,8 +548,17 @@ impl GapsReport {
             }
             ReportFormat::Csv => {
                 let mut out = csv_row(
-                    &["rank", "technique", "name", "tactics", "threat", "groups", "severity", "partly_covered"]
-                        .map(String::from),
+                    &[
+                        "rank",
+                        "technique",
+                        "name",
+                        "tactics",
+                        "threat",
+                        "groups",
+                        "severity",
+                        "partly_covered",
+                    ]
+                    .map(String::from),
                 );
                 for g in &self.gaps {
                     out.push_str(&csv_row(&[
@@ -540,7 +596,11 @@ impl GapsReport {
         }
         out.push_str("## Per tactic\n\n| tactic | threat | covered | gaps | % covered | critical | high | medium | low |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for t in &self.tactics {
-            let pct = if t.threat == 0 { 0.0 } else { t.covered as f64 * 100.0 / t.threat as f64 };
+            let pct = if t.threat == 0 {
+                0.0
+            } else {
+                t.covered as f64 * 100.0 / t.threat as f64
+            };
             let sev = |s: Severity| t.by_severity.get(&s).copied().unwrap_or(0);
             out.push_str(&format!(
                 "| {} | {} | {} | {} | {pct:.1} | {} | {} | {} | {} |\n",
@@ -562,7 +622,11 @@ impl GapsReport {
                 md(&g.id),
                 md(&g.name),
                 md(&g.tactics.join(", ")),
-                if g.partly_covered { " (covered elsewhere)" } else { "" },
+                if g.partly_covered {
+                    " (covered elsewhere)"
+                } else {
+                    ""
+                },
                 number(g.threat),
                 g.groups,
                 g.severity.label()

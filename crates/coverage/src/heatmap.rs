@@ -203,7 +203,10 @@ fn matches_search(catalogue: &Catalogue, o: ObjectId, terms: &[String]) -> bool 
         let t = t.to_lowercase();
         obj.name.to_lowercase().contains(&t)
             || obj.aliases.iter().any(|a| a.to_lowercase().contains(&t))
-            || obj.description.as_deref().is_some_and(|d| d.to_lowercase().contains(&t))
+            || obj
+                .description
+                .as_deref()
+                .is_some_and(|d| d.to_lowercase().contains(&t))
     })
 }
 
@@ -223,7 +226,8 @@ fn counted(
                 let hint = catalogue.suggest(id, 3);
                 return Err(CoverageError::UnknownObject {
                     id: id.clone(),
-                    expected: "a group, software, campaign, mitigation or detection strategy".into(),
+                    expected: "a group, software, campaign, mitigation or detection strategy"
+                        .into(),
                     domain: catalogue.domain().to_string(),
                     release: catalogue.release().to_string(),
                     hint: if hint.is_empty() {
@@ -261,7 +265,11 @@ fn counted(
             return Err(CoverageError::BadOption(format!(
                 "{} is not one of the kinds counted ({})",
                 catalogue.object(o).display_id(),
-                kinds.iter().map(|k| k.label()).collect::<Vec<_>>().join(", ")
+                kinds
+                    .iter()
+                    .map(|k| k.label())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )));
         }
     }
@@ -274,7 +282,8 @@ fn counted(
                 && HeatmapKind::of(obj.kind).is_some_and(|k| kinds.contains(&k))
                 && (!restricted
                     || only.contains(&o)
-                    || (!options.search.is_empty() && matches_search(catalogue, o, &options.search)))
+                    || (!options.search.is_empty()
+                        && matches_search(catalogue, o, &options.search)))
         })
         .collect();
     Ok((chosen, kinds))
@@ -289,7 +298,9 @@ pub fn heatmap(
     let (chosen, kinds) = counted(catalogue, options)?;
     let since = options.since.as_deref().map(parse_day).transpose()?;
     if since.is_some() && dates.is_none() {
-        return Err(CoverageError::BadOption("--since needs the bundle's dates".into()));
+        return Err(CoverageError::BadOption(
+            "--since needs the bundle's dates".into(),
+        ));
     }
     let platforms = if options.platforms.is_empty() {
         Vec::new()
@@ -313,8 +324,12 @@ pub fn heatmap(
             return true;
         };
         match options.since_field {
-            SinceField::Modified => on_or_after(dates.get(rel_id).and_then(|d| d.modified.as_deref()), day),
-            SinceField::Created => on_or_after(dates.get(rel_id).and_then(|d| d.created.as_deref()), day),
+            SinceField::Modified => {
+                on_or_after(dates.get(rel_id).and_then(|d| d.modified.as_deref()), day)
+            }
+            SinceField::Created => {
+                on_or_after(dates.get(rel_id).and_then(|d| d.created.as_deref()), day)
+            }
             SinceField::FirstSeen | SinceField::LastSeen => campaign.is_some_and(|c| {
                 let d = dates.get(&catalogue.object(c).stix_id);
                 let v = if options.since_field == SinceField::FirstSeen {
@@ -332,7 +347,9 @@ pub fn heatmap(
         if r.kind != relation || !r.is_active() {
             continue;
         }
-        let (Some(s), Some(t)) = (r.source, r.target) else { continue };
+        let (Some(s), Some(t)) = (r.source, r.target) else {
+            continue;
+        };
         let (so, to) = (catalogue.object(s), catalogue.object(t));
         if !so.is_active() || !to.is_active() || !to.kind.is_technique() {
             continue;
@@ -359,7 +376,15 @@ pub fn heatmap(
             users.entry(t).or_default().insert(s);
         }
     }
-    Ok(build(catalogue, &chosen, &kinds, users, options, since.as_deref(), &platforms))
+    Ok(build(
+        catalogue,
+        &chosen,
+        &kinds,
+        users,
+        options,
+        since.as_deref(),
+        &platforms,
+    ))
 }
 
 /// The groups a campaign is attributed to (active relationships and groups).
@@ -389,27 +414,50 @@ fn build(
     platforms: &[String],
 ) -> Heatmap {
     let id_of = |o: ObjectId| catalogue.object(o).display_id().to_string();
-    let kinds_text = kinds.iter().map(|k| k.label()).collect::<Vec<_>>().join(" and ");
+    let kinds_text = kinds
+        .iter()
+        .map(|k| k.label())
+        .collect::<Vec<_>>()
+        .join(" and ");
     let mut restriction = if options.only.is_empty() && options.search.is_empty() {
-        format!("every active object of the release ({})", thousands(chosen.len()))
+        format!(
+            "every active object of the release ({})",
+            thousands(chosen.len())
+        )
     } else {
         let mut parts = Vec::new();
         if !options.only.is_empty() {
             parts.push(format!("IDs {}", options.only.join(", ")));
         }
         if !options.search.is_empty() {
-            parts.push(format!("matching {}", options.search.iter().map(|s| format!("{s:?}")).collect::<Vec<_>>().join(" or ")));
+            parts.push(format!(
+                "matching {}",
+                options
+                    .search
+                    .iter()
+                    .map(|s| format!("{s:?}"))
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            ));
         }
-        format!("{} ({} objects)", parts.join(", or "), thousands(chosen.len()))
+        format!(
+            "{} ({} objects)",
+            parts.join(", or "),
+            thousands(chosen.len())
+        )
     };
     if let Some(day) = since {
-        restriction.push_str(&format!("; uses dated {:?} on or after {day}", options.since_field));
+        restriction.push_str(&format!(
+            "; uses dated {:?} on or after {day}",
+            options.since_field
+        ));
     }
     let mut per_object: BTreeMap<ObjectId, usize> = BTreeMap::new();
     let mut entries = Vec::new();
     let mut rows = Vec::new();
     let mut max = 0usize;
-    let mut techniques: Vec<(ObjectId, &BTreeSet<ObjectId>)> = users.iter().map(|(t, u)| (*t, u)).collect();
+    let mut techniques: Vec<(ObjectId, &BTreeSet<ObjectId>)> =
+        users.iter().map(|(t, u)| (*t, u)).collect();
     techniques.sort_by_cached_key(|(t, _)| id_order(catalogue.object(*t).display_id()));
     let noun = kinds_text.clone();
     for (t, set) in techniques {
@@ -459,8 +507,15 @@ fn build(
             users: list.iter().map(|&o| id_of(o)).collect(),
         });
     }
-    rows.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| id_order(&a.id).cmp(&id_order(&b.id))));
-    let name = options.name.clone().unwrap_or_else(|| format!("ATT&CK {kinds_text} heatmap"));
+    rows.sort_by(|a, b| {
+        b.count
+            .cmp(&a.count)
+            .then_with(|| id_order(&a.id).cmp(&id_order(&b.id)))
+    });
+    let name = options
+        .name
+        .clone()
+        .unwrap_or_else(|| format!("ATT&CK {kinds_text} heatmap"));
     let mut layer = Layer::new(name.clone(), catalogue.domain().stix_name());
     layer.versions = Some(Versions {
         attack: Some(catalogue.release().major.to_string()),
@@ -474,7 +529,10 @@ fn build(
         catalogue.release()
     ));
     if !platforms.is_empty() {
-        layer.filters = Some(Filters { platforms: Some(platforms.to_vec()), ..Filters::default() });
+        layer.filters = Some(Filters {
+            platforms: Some(platforms.to_vec()),
+            ..Filters::default()
+        });
     }
     layer.techniques = entries;
     layer.gradient = Some(Gradient {
@@ -484,18 +542,32 @@ fn build(
             .filter(|c| c.len() >= 2)
             .unwrap_or_else(|| vec!["#ffffffff".into(), "#ff6666ff".into()]),
         min_value: 0.0,
-        max_value: options.max_score.filter(|m| *m > 0.0).unwrap_or(max.max(1) as f64),
+        max_value: options
+            .max_score
+            .filter(|m| *m > 0.0)
+            .unwrap_or(max.max(1) as f64),
         ..Gradient::default()
     });
     layer.metadata = Some(
         [
             ("counted", kinds_text.clone()),
             ("chosen", restriction.clone()),
-            ("ATT&CK", format!("{} {}", catalogue.domain().short_name(), catalogue.release())),
+            (
+                "ATT&CK",
+                format!(
+                    "{} {}",
+                    catalogue.domain().short_name(),
+                    catalogue.release()
+                ),
+            ),
             ("made by", "navlayer heatmap".to_string()),
         ]
         .into_iter()
-        .map(|(n, v)| MetadataItem { name: Some(n.into()), value: Some(v), ..MetadataItem::default() })
+        .map(|(n, v)| MetadataItem {
+            name: Some(n.into()),
+            value: Some(v),
+            ..MetadataItem::default()
+        })
         .collect(),
     );
     let in_map: BTreeSet<&str> = rows.iter().map(|r| r.id.as_str()).collect();
@@ -509,7 +581,10 @@ fn build(
                 tactic: t.shortname.clone().unwrap_or_default(),
                 name: t.name.clone(),
                 total: all.len(),
-                used: all.iter().filter(|&&x| in_map.contains(catalogue.object(x).display_id())).count(),
+                used: all
+                    .iter()
+                    .filter(|&&x| in_map.contains(catalogue.object(x).display_id()))
+                    .count(),
             }
         })
         .collect();
@@ -526,7 +601,10 @@ fn build(
     if kinds.contains(&HeatmapKind::Groups) && options.include_campaigns {
         notes.push("a group's uses include those of the campaigns attributed to it".into());
     }
-    if kinds.contains(&HeatmapKind::Groups) && kinds.contains(&HeatmapKind::Campaigns) && options.include_campaigns {
+    if kinds.contains(&HeatmapKind::Groups)
+        && kinds.contains(&HeatmapKind::Campaigns)
+        && options.include_campaigns
+    {
         notes.push("campaigns attributed to a counted group count through the group only".into());
     }
     Heatmap {
@@ -551,7 +629,11 @@ impl HeatmapReport {
         format!(
             "{} {} counted; {} techniques used; highest count {}",
             thousands(self.counted.len()),
-            self.kinds.iter().map(|k| k.label()).collect::<Vec<_>>().join(" and "),
+            self.kinds
+                .iter()
+                .map(|k| k.label())
+                .collect::<Vec<_>>()
+                .join(" and "),
             thousands(self.techniques.len()),
             self.techniques.first().map_or(0, |r| r.count)
         )
@@ -568,7 +650,12 @@ impl HeatmapReport {
             ReportFormat::Csv => {
                 let mut out = csv_row(&["technique", "name", "count", "users"].map(String::from));
                 for r in &self.techniques {
-                    out.push_str(&csv_row(&[r.id.clone(), r.name.clone(), r.count.to_string(), r.users.join(" ")]));
+                    out.push_str(&csv_row(&[
+                        r.id.clone(),
+                        r.name.clone(),
+                        r.count.to_string(),
+                        r.users.join(" "),
+                    ]));
                 }
                 out
             }
@@ -584,18 +671,41 @@ impl HeatmapReport {
                 for n in &self.notes {
                     out.push_str(&format!("- {}\n", md(n)));
                 }
-                out.push_str("\n## Per tactic\n\n| tactic | techniques | used | % |\n|---|---:|---:|---:|\n");
+                out.push_str(
+                    "\n## Per tactic\n\n| tactic | techniques | used | % |\n|---|---:|---:|---:|\n",
+                );
                 for t in &self.tactics {
-                    let pct = if t.total == 0 { 0.0 } else { t.used as f64 * 100.0 / t.total as f64 };
-                    out.push_str(&format!("| {} | {} | {} | {pct:.1} |\n", md(&t.name), t.total, t.used));
+                    let pct = if t.total == 0 {
+                        0.0
+                    } else {
+                        t.used as f64 * 100.0 / t.total as f64
+                    };
+                    out.push_str(&format!(
+                        "| {} | {} | {} | {pct:.1} |\n",
+                        md(&t.name),
+                        t.total,
+                        t.used
+                    ));
                 }
                 out.push_str("\n## Techniques, most used first\n\n| technique | name | count | used by |\n|---|---|---:|---|\n");
                 for r in &self.techniques {
-                    let mut users = r.users.iter().take(20).cloned().collect::<Vec<_>>().join(", ");
+                    let mut users = r
+                        .users
+                        .iter()
+                        .take(20)
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join(", ");
                     if r.users.len() > 20 {
                         users.push_str(&format!(" … and {} more", r.users.len() - 20));
                     }
-                    out.push_str(&format!("| {} | {} | {} | {} |\n", md(&r.id), md(&r.name), r.count, md(&users)));
+                    out.push_str(&format!(
+                        "| {} | {} | {} | {} |\n",
+                        md(&r.id),
+                        md(&r.name),
+                        r.count,
+                        md(&users)
+                    ));
                 }
                 out
             }
@@ -609,6 +719,9 @@ mod tests {
 
     #[test]
     fn id_lists_split_on_any_separator() {
-        assert_eq!(parse_id_list("G0016, G0007\n# c\nG0032 G0050 # x\n"), ["G0016", "G0007", "G0032", "G0050"]);
+        assert_eq!(
+            parse_id_list("G0016, G0007\n# c\nG0032 G0050 # x\n"),
+            ["G0016", "G0007", "G0032", "G0050"]
+        );
     }
 }

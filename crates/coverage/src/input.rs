@@ -223,7 +223,9 @@ impl Walker {
                 };
                 let is_link = meta.file_type().is_symlink();
                 let target_is_dir = if is_link {
-                    std::fs::metadata(&child).map(|m| m.is_dir()).unwrap_or(false)
+                    std::fs::metadata(&child)
+                        .map(|m| m.is_dir())
+                        .unwrap_or(false)
                 } else {
                     meta.is_dir()
                 };
@@ -320,10 +322,7 @@ pub(crate) fn text_of(bytes: &[u8]) -> Result<&str, (String, (usize, usize))> {
     std::str::from_utf8(bytes).map_err(|e| {
         let good = &bytes[..e.valid_up_to()];
         let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
-        let col_start = good
-            .iter()
-            .rposition(|&b| b == b'\n')
-            .map_or(0, |p| p + 1);
+        let col_start = good.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
         let column = String::from_utf8_lossy(&good[col_start..]).chars().count() + 1;
         (
             "not UTF-8 text (save the file as UTF-8)".to_string(),

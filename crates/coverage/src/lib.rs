@@ -36,10 +36,10 @@
 
 mod coverage;
 mod dates;
-pub mod gaps;
-pub mod heatmap;
 mod error;
 mod formats;
+pub mod gaps;
+pub mod heatmap;
 mod input;
 mod item;
 mod options;
@@ -52,13 +52,13 @@ mod yaml;
 
 pub use coverage::{build_coverage, coverage, Coverage};
 pub use dates::{Dates, ObjectDates, SinceField};
-pub use gaps::{gaps, Gap, Gaps, GapsOptions, GapsReport, GapTactic, Severity};
-pub use heatmap::{
-    heatmap, parse_id_list, CountedObject, HeatRow, HeatTactic, Heatmap, HeatmapKind, HeatmapOptions,
-    HeatmapReport,
-};
 pub use error::CoverageError;
 pub use formats::{parse_entries, parse_inputs, Format};
+pub use gaps::{gaps, Gap, GapTactic, Gaps, GapsOptions, GapsReport, Severity};
+pub use heatmap::{
+    heatmap, parse_id_list, CountedObject, HeatRow, HeatTactic, Heatmap, HeatmapKind,
+    HeatmapOptions, HeatmapReport,
+};
 pub use input::{read_paths, Entry, FileReport, Input, Limits, Outcome};
 pub use item::{Item, MadeFor, Parsed, TechRef};
 pub use options::{

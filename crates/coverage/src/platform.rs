@@ -151,9 +151,12 @@ impl PlatformFilter {
     /// Is a technique on one of the platforms asked for (per ATT&CK)?
     pub fn technique_matches(&self, technique: &AttackObject) -> bool {
         self.wanted.iter().any(|w| {
-            w.attack
-                .iter()
-                .any(|a| technique.platforms.iter().any(|p| p.eq_ignore_ascii_case(a)))
+            w.attack.iter().any(|a| {
+                technique
+                    .platforms
+                    .iter()
+                    .any(|p| p.eq_ignore_ascii_case(a))
+            })
         })
     }
 

@@ -397,7 +397,15 @@ impl CoverageReport {
     fn csv(&self) -> String {
         let mut out = csv_row(
             &[
-                "record", "id", "status", "detail", "line", "column", "tactic", "score", "items",
+                "record",
+                "id",
+                "status",
+                "detail",
+                "line",
+                "column",
+                "tactic",
+                "score",
+                "items",
                 "items_used",
             ]
             .map(String::from),

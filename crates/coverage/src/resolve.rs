@@ -177,7 +177,9 @@ fn lookup(catalogue: &Catalogue, id: &str) -> Lookup {
     }
     if o.revoked {
         return match catalogue.replacement_of(t) {
-            Some(r) if catalogue.object(r).is_active() && catalogue.object(r).kind.is_technique() => {
+            Some(r)
+                if catalogue.object(r).is_active() && catalogue.object(r).kind.is_technique() =>
+            {
                 Lookup::Replaced { by: r }
             }
             _ => Lookup::Deprecated("revoked without an active replacement".into()),
@@ -256,9 +258,15 @@ pub(crate) fn resolve(
     }
     for (release, items) in older {
         match releases.catalogue(target.domain(), release) {
-            Ok(source) => {
-                migrate_items(parsed, &items, &source, target, keep_unknown, &mut res, &mut findings)?
-            }
+            Ok(source) => migrate_items(
+                parsed,
+                &items,
+                &source,
+                target,
+                keep_unknown,
+                &mut res,
+                &mut findings,
+            )?,
             Err(why) => {
                 res.notes.push(format!(
                     "files made for ATT&CK {release} read as of {} ({why})",
@@ -309,7 +317,13 @@ fn resolve_one(
             findings.add(
                 id,
                 IdStatus::Revoked,
-                || format!("revoked in {}; counted for {}", release(), describe(target, by)),
+                || {
+                    format!(
+                        "revoked in {}; counted for {}",
+                        release(),
+                        describe(target, by)
+                    )
+                },
                 Some(new_id),
                 true,
                 item,
@@ -318,11 +332,27 @@ fn resolve_one(
             Some(Key::Known(by))
         }
         Lookup::Deprecated(why) => {
-            findings.add(id, IdStatus::Deprecated, || format!("{why} in {}", release()), None, false, item, file);
+            findings.add(
+                id,
+                IdStatus::Deprecated,
+                || format!("{why} in {}", release()),
+                None,
+                false,
+                item,
+                file,
+            );
             None
         }
         Lookup::NotTechnique(o) => {
-            findings.add(id, IdStatus::NotTechnique, || describe(target, o), None, false, item, file);
+            findings.add(
+                id,
+                IdStatus::NotTechnique,
+                || describe(target, o),
+                None,
+                false,
+                item,
+                file,
+            );
             None
         }
         Lookup::Unknown => {
@@ -346,7 +376,15 @@ fn resolve_one(
             crate::formats::looks_like_technique(id).then(|| Key::Unknown(id.to_string()))
         }
         Lookup::Invalid => {
-            findings.add(id, IdStatus::Invalid, || "not an ATT&CK ID".into(), None, false, item, file);
+            findings.add(
+                id,
+                IdStatus::Invalid,
+                || "not an ATT&CK ID".into(),
+                None,
+                false,
+                item,
+                file,
+            );
             None
         }
     }
@@ -366,7 +404,11 @@ fn migrate_items(
 ) -> Result<(), CoverageError> {
     let pair = ReleasePair::new(source, target)?;
     let mut layer = Layer::new(
-        format!("{} {} sources", source.domain().short_name(), source.release()),
+        format!(
+            "{} {} sources",
+            source.domain().short_name(),
+            source.release()
+        ),
         source.domain().stix_name(),
     );
     if let Some(v) = layer.versions.as_mut() {
@@ -403,7 +445,11 @@ fn migrate_items(
             let Some(&entry) = index_of.get(&id) else {
                 // Not a technique ID: resolved (and reported) against the chosen release.
                 if let Some(key) = resolve_one(target, &id, keep_unknown, i, file, findings) {
-                    res.placements[i].push(Placement { key, tactic: r.tactic.clone(), weight: r.weight });
+                    res.placements[i].push(Placement {
+                        key,
+                        tactic: r.tactic.clone(),
+                        weight: r.weight,
+                    });
                 }
                 continue;
             };
@@ -425,7 +471,11 @@ fn migrate_items(
                 };
                 if let Some(key) = key {
                     counted |= keep_unknown || matches!(key, Key::Known(_));
-                    res.placements[i].push(Placement { key, tactic: d.tactic.clone(), weight: r.weight });
+                    res.placements[i].push(Placement {
+                        key,
+                        tactic: d.tactic.clone(),
+                        weight: r.weight,
+                    });
                 }
             }
             if let Some(status) = status {
@@ -444,7 +494,15 @@ fn migrate_items(
                         d
                     }
                 };
-                findings.add(&id, status, detail, e.new_technique_id.clone(), counted, i, file);
+                findings.add(
+                    &id,
+                    status,
+                    detail,
+                    e.new_technique_id.clone(),
+                    counted,
+                    i,
+                    file,
+                );
             }
         }
     }
@@ -487,5 +545,7 @@ pub(crate) fn shortname_of(catalogue: &Catalogue, hint: &str) -> Option<String> 
         .tactic(hint)
         .or_else(|| catalogue.tactic(&tactic_shortname(hint)))?;
     let o = catalogue.object(t);
-    (o.kind == ObjectKind::Tactic).then(|| o.shortname.clone()).flatten()
+    (o.kind == ObjectKind::Tactic)
+        .then(|| o.shortname.clone())
+        .flatten()
 }

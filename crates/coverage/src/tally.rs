@@ -10,6 +10,9 @@ use crate::options::{ScoreFunction, SubtechniqueMode, TacticScope};
 use crate::platform::PlatformFilter;
 use crate::resolve::{shortname_of, Key, Placement};
 
+/// Items (index → weight).
+pub(crate) type ItemSet = BTreeMap<usize, Option<f64>>;
+
 /// Items (index → weight) covering one technique, for every tactic and per tactic.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Cell {
@@ -64,13 +67,10 @@ impl TallyRules<'_> {
             }
             Key::Unknown(id) => {
                 let (p, _) = id.split_once('.')?;
-                match self
-                    .catalogue
-                    .by_attack_id(p)
-                    .filter(|&o| {
-                        let obj = self.catalogue.object(o);
-                        obj.kind.is_technique() && obj.is_active()
-                    }) {
+                match self.catalogue.by_attack_id(p).filter(|&o| {
+                    let obj = self.catalogue.object(o);
+                    obj.kind.is_technique() && obj.is_active()
+                }) {
                     Some(o) => Some(Key::Known(o)),
                     None => Some(Key::Unknown(p.to_string())),
                 }
@@ -91,7 +91,11 @@ impl TallyRules<'_> {
 }
 
 /// Counts the items of every technique.
-pub(crate) fn tally(parsed: &Parsed, placements: &[Vec<Placement>], rules: &TallyRules<'_>) -> Tally {
+pub(crate) fn tally(
+    parsed: &Parsed,
+    placements: &[Vec<Placement>],
+    rules: &TallyRules<'_>,
+) -> Tally {
     let mut out = Tally::default();
     let mut hint_cache: BTreeMap<String, Option<String>> = BTreeMap::new();
     for (i, item) in parsed.items.iter().enumerate() {
@@ -102,7 +106,8 @@ pub(crate) fn tally(parsed: &Parsed, placements: &[Vec<Placement>], rules: &Tall
             }
         }
         for p in &placements[i] {
-            if let (Some(filter), None, Key::Known(t)) = (rules.platforms, &item.platforms, &p.key) {
+            if let (Some(filter), None, Key::Known(t)) = (rules.platforms, &item.platforms, &p.key)
+            {
                 if !filter.technique_matches(rules.catalogue.object(*t)) {
                     out.refs_off_platform += 1;
                     continue;
@@ -128,7 +133,9 @@ pub(crate) fn tally(parsed: &Parsed, placements: &[Vec<Placement>], rules: &Tall
                 BTreeSet::new()
             };
             let targets: Vec<Key> = match rules.subtechniques {
-                SubtechniqueMode::Parent => vec![rules.parent(&p.key).unwrap_or_else(|| p.key.clone())],
+                SubtechniqueMode::Parent => {
+                    vec![rules.parent(&p.key).unwrap_or_else(|| p.key.clone())]
+                }
                 SubtechniqueMode::Rollup => {
                     let mut v = vec![p.key.clone()];
                     v.extend(rules.parent(&p.key));
@@ -163,20 +170,14 @@ pub(crate) fn tally(parsed: &Parsed, placements: &[Vec<Placement>], rules: &Tall
 pub(crate) fn score(function: ScoreFunction, items: &BTreeMap<usize, Option<f64>>) -> f64 {
     match function {
         ScoreFunction::Count | ScoreFunction::Auto => items.len() as f64,
-        ScoreFunction::Max => items
-            .values()
-            .map(|w| w.unwrap_or(0.0))
-            .fold(0.0, f64::max),
+        ScoreFunction::Max => items.values().map(|w| w.unwrap_or(0.0)).fold(0.0, f64::max),
         ScoreFunction::Sum => items.values().map(|w| w.unwrap_or(0.0)).sum(),
     }
 }
 
 /// The item sets a cell gives per entry: `(None, items)` for one entry applying to every tactic,
 /// or `(Some(tactic), items)` per tactic when tactics differ.
-pub(crate) fn entries_of(
-    cell: &Cell,
-    tactics: &[String],
-) -> Vec<(Option<String>, BTreeMap<usize, Option<f64>>)> {
+pub(crate) fn entries_of(cell: &Cell, tactics: &[String]) -> Vec<(Option<String>, ItemSet)> {
     if cell.scoped.is_empty() {
         return vec![(None, cell.all.clone())];
     }
@@ -209,16 +210,31 @@ mod tests {
     fn tactic_sets_collapse_when_equal() {
         let mut cell = Cell::default();
         cell.all.insert(0, None);
-        cell.scoped.entry("a".into()).or_default().insert(1, Some(2.0));
+        cell.scoped
+            .entry("a".into())
+            .or_default()
+            .insert(1, Some(2.0));
         let tactics = vec!["a".to_string(), "b".to_string()];
         let e = entries_of(&cell, &tactics);
         assert_eq!(e.len(), 2);
         assert_eq!(e[0].1.len(), 2);
         assert_eq!(e[1].1.len(), 1);
-        cell.scoped.entry("b".into()).or_default().insert(1, Some(2.0));
+        cell.scoped
+            .entry("b".into())
+            .or_default()
+            .insert(1, Some(2.0));
         assert_eq!(entries_of(&cell, &tactics).len(), 1);
-        assert_eq!(score(ScoreFunction::Sum, &entries_of(&cell, &tactics)[0].1), 2.0);
-        assert_eq!(score(ScoreFunction::Max, &entries_of(&cell, &tactics)[0].1), 2.0);
-        assert_eq!(score(ScoreFunction::Count, &entries_of(&cell, &tactics)[0].1), 2.0);
+        assert_eq!(
+            score(ScoreFunction::Sum, &entries_of(&cell, &tactics)[0].1),
+            2.0
+        );
+        assert_eq!(
+            score(ScoreFunction::Max, &entries_of(&cell, &tactics)[0].1),
+            2.0
+        );
+        assert_eq!(
+            score(ScoreFunction::Count, &entries_of(&cell, &tactics)[0].1),
+            2.0
+        );
     }
 }

@@ -55,7 +55,10 @@ pub(crate) fn md(text: &str) -> String {
 /// A CSV cell: quoted when needed; a leading `= + - @` (or tab/CR) neutralised with `'` so
 /// spreadsheets do not evaluate it.
 pub(crate) fn csv(text: &str) -> String {
-    let cleaned: String = text.chars().filter(|c| !c.is_control() || *c == '\n').collect();
+    let cleaned: String = text
+        .chars()
+        .filter(|c| !c.is_control() || *c == '\n')
+        .collect();
     let neutral = if cleaned.starts_with(['=', '+', '-', '@']) {
         format!("'{cleaned}")
     } else {
@@ -90,7 +93,7 @@ pub(crate) fn thousands(n: usize) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

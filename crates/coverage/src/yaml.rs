@@ -243,7 +243,9 @@ mod tests {
 
     #[test]
     fn scalars_of_any_type_read_as_text() {
-        let d: Doc = document("title: 12\ntags: [a, 2, true]\n").unwrap().unwrap();
+        let d: Doc = document("title: 12\ntags: [a, 2, true]\n")
+            .unwrap()
+            .unwrap();
         assert_eq!(d.title, Scalar::Text("12".into()));
         assert_eq!(d.tags.texts(), vec!["a", "2", "true"]);
         let d: Doc = document("title: {a: 1}\ntags: x\n").unwrap().unwrap();
@@ -253,7 +255,9 @@ mod tests {
 
     #[test]
     fn alias_bombs_and_deep_nesting_fail_fast() {
-        let mut bomb = String::from("a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+        let mut bomb = String::from(
+            "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+        );
         for (i, c) in "bcdefghijklmnop".chars().enumerate() {
             let prev = if i == 0 {
                 'a'

@@ -56,15 +56,32 @@ fn sigma_matches_sigma_cli_and_reports_v19_ids() {
     let mut roots: Vec<PathBuf> = std::fs::read_dir(&sigma)
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| p.is_dir() && p.file_name().unwrap().to_str().unwrap().starts_with("rules"))
+        .filter(|p| {
+            p.is_dir()
+                && p.file_name()
+                    .unwrap()
+                    .to_str()
+                    .unwrap()
+                    .starts_with("rules")
+        })
         .collect();
     roots.sort();
     let cat = release_18();
-    let result = coverage(Format::Sigma, &roots, &cat, &OnlyThisRelease, &CoverageOptions::default()).unwrap();
+    let result = coverage(
+        Format::Sigma,
+        &roots,
+        &cat,
+        &OnlyThisRelease,
+        &CoverageOptions::default(),
+    )
+    .unwrap();
 
     // The same technique/tactic/score triples as sigma-cli 3.1.0 wrote for these rules on 18.1.
     let reference: serde_json::Value = serde_json::from_slice(
-        &std::fs::read(corpus().join("reference/sigma-cli-analyze-attack-count-enterprise-18.1.json")).unwrap(),
+        &std::fs::read(
+            corpus().join("reference/sigma-cli-analyze-attack-count-enterprise-18.1.json"),
+        )
+        .unwrap(),
     )
     .unwrap();
     let expected: BTreeMap<(String, String), f64> = reference["techniques"]
@@ -73,7 +90,10 @@ fn sigma_matches_sigma_cli_and_reports_v19_ids() {
         .iter()
         .map(|t| {
             (
-                (t["techniqueID"].as_str().unwrap().to_string(), t["tactic"].as_str().unwrap().to_string()),
+                (
+                    t["techniqueID"].as_str().unwrap().to_string(),
+                    t["tactic"].as_str().unwrap().to_string(),
+                ),
                 t["score"].as_f64().unwrap(),
             )
         })
@@ -114,14 +134,20 @@ fn sigma_matches_sigma_cli_and_reports_v19_ids() {
     // v19 tactic tags are reported too.
     assert!(report.unknown_tactics.iter().any(|t| t.tactic == "stealth"));
     // Group tags are reported as not techniques.
-    assert!(report.ids.iter().any(|f| f.id == "G0010" && f.status == IdStatus::NotTechnique));
+    assert!(report
+        .ids
+        .iter()
+        .any(|f| f.id == "G0010" && f.status == IdStatus::NotTechnique));
 }
 
 fn atomic_layer(name: &str) -> Layer {
     let path = corpus().join(format!(
         "atomic-red-team/atomics/Indexes/Attack-Navigator-Layers/{name}.json"
     ));
-    navlayer_layer::read_layer_file(&path).unwrap().remove(0).layer
+    navlayer_layer::read_layer_file(&path)
+        .unwrap()
+        .remove(0)
+        .layer
 }
 
 #[test]
@@ -151,7 +177,11 @@ fn atomic_matches_the_published_layers() {
             .map(|e| (e.technique_id.clone(), e.score.unwrap()))
             .collect();
         let options = CoverageOptions {
-            platforms: if platform.is_empty() { vec![] } else { vec![platform.to_string()] },
+            platforms: if platform.is_empty() {
+                vec![]
+            } else {
+                vec![platform.to_string()]
+            },
             keep_unknown: true,
             ..CoverageOptions::default()
         };
@@ -165,7 +195,10 @@ fn atomic_matches_the_published_layers() {
         assert_eq!(ours, theirs, "layer{suffix} with unknown IDs kept");
 
         // By default, IDs 18.1 does not know are reported and left out; every other pair stays.
-        let options = CoverageOptions { keep_unknown: false, ..options };
+        let options = CoverageOptions {
+            keep_unknown: false,
+            ..options
+        };
         let plain = coverage(Format::Atomic, &atomics, &cat, &OnlyThisRelease, &options).unwrap();
         let unknown: BTreeSet<&str> = plain
             .report
@@ -175,9 +208,17 @@ fn atomic_matches_the_published_layers() {
             .map(|f| f.id.as_str())
             .collect();
         for (id, score) in &theirs {
-            let ours = plain.layer.techniques.iter().find(|e| &e.technique_id == id);
+            let ours = plain
+                .layer
+                .techniques
+                .iter()
+                .find(|e| &e.technique_id == id);
             if cat.by_attack_id(id).is_some() {
-                assert_eq!(ours.and_then(|e| e.score), Some(*score), "{id} layer{suffix}");
+                assert_eq!(
+                    ours.and_then(|e| e.score),
+                    Some(*score),
+                    "{id} layer{suffix}"
+                );
             } else {
                 assert!(ours.is_none(), "{id} layer{suffix}");
                 // A parent created only by its unknown sub-techniques is not itself referenced.
@@ -193,18 +234,32 @@ fn atomic_matches_the_published_layers() {
 fn atomic_files_are_accounted_for() {
     let cat = release_18();
     let atomics = corpus().join("atomic-red-team/atomics");
-    let result = coverage(Format::Atomic, &[atomics.clone()], &cat, &OnlyThisRelease, &CoverageOptions::default()).unwrap();
+    let result = coverage(
+        Format::Atomic,
+        std::slice::from_ref(&atomics),
+        &cat,
+        &OnlyThisRelease,
+        &CoverageOptions::default(),
+    )
+    .unwrap();
     let mut all = Vec::new();
     files_under(&atomics, &mut all);
     assert_eq!(result.report.files.len(), all.len());
-    let parsed = result.report.files.iter().filter(|f| f.outcome == Outcome::Parsed).count();
+    let parsed = result
+        .report
+        .files
+        .iter()
+        .filter(|f| f.outcome == Outcome::Parsed)
+        .count();
     assert_eq!(parsed, 341);
     assert!(result
         .report
         .files
         .iter()
         .filter(|f| f.outcome == Outcome::Skipped)
-        .all(|f| f.path.contains("Indexes") && f.reason.as_deref().unwrap().contains("atomic file")));
+        .all(
+            |f| f.path.contains("Indexes") && f.reason.as_deref().unwrap().contains("atomic file")
+        ));
     assert_eq!(result.report.subtechniques, SubtechniqueMode::Rollup);
 }
 
@@ -215,9 +270,19 @@ fn nist_rev5_on_16_1_is_migrated_to_18_1_with_every_technique_accounted_for() {
     );
     let cat = release_18();
     let releases = |d: Domain, r: Release| -> Result<Arc<Catalogue>, String> {
-        Ok(navlayer_testdata::catalogue(&format!("{}-attack-{r}.json", d.short_name())))
+        Ok(navlayer_testdata::catalogue(&format!(
+            "{}-attack-{r}.json",
+            d.short_name()
+        )))
     };
-    let result = coverage(Format::Mappings, &[file.clone()], &cat, &releases, &CoverageOptions::default()).unwrap();
+    let result = coverage(
+        Format::Mappings,
+        std::slice::from_ref(&file),
+        &cat,
+        &releases,
+        &CoverageOptions::default(),
+    )
+    .unwrap();
     let report = &result.report;
     assert_eq!(report.migrations.len(), 1);
     let m = &report.migrations[0].migration;
@@ -234,7 +299,12 @@ fn nist_rev5_on_16_1_is_migrated_to_18_1_with_every_technique_accounted_for() {
         .filter_map(|o| o["attack_object_id"].as_str().map(str::to_string))
         .collect();
     assert_eq!(mapped.len(), 470);
-    let in_layer: BTreeSet<&str> = result.layer.techniques.iter().map(|e| e.technique_id.as_str()).collect();
+    let in_layer: BTreeSet<&str> = result
+        .layer
+        .techniques
+        .iter()
+        .map(|e| e.technique_id.as_str())
+        .collect();
     let mut moved = 0;
     for id in &mapped {
         if in_layer.contains(id.as_str()) {
@@ -263,7 +333,15 @@ fn nist_rev5_on_16_1_is_migrated_to_18_1_with_every_technique_accounted_for() {
         .filter(|o| o["status"] == "complete" && o["attack_object_id"] == "T1078")
         .filter_map(|o| o["capability_id"].as_str())
         .collect();
-    let t1078 = result.layer.techniques.iter().find(|e| e.technique_id == "T1078").unwrap();
+    let t1078 = result
+        .layer
+        .techniques
+        .iter()
+        .find(|e| e.technique_id == "T1078")
+        .unwrap();
     assert_eq!(t1078.score, Some(controls_t1078.len() as f64));
-    assert_eq!(result.layer.versions.as_ref().unwrap().attack.as_deref(), Some("18"));
+    assert_eq!(
+        result.layer.versions.as_ref().unwrap().attack.as_deref(),
+        Some("18")
+    );
 }

@@ -51,10 +51,18 @@ impl OutputArgs {
     }
 
     /// Writes the layer, then the report when asked for.
-    pub fn write(&self, layer_json: &str, report: impl FnOnce(ReportFormat) -> String) -> anyhow::Result<()> {
+    pub fn write(
+        &self,
+        layer_json: &str,
+        report: impl FnOnce(ReportFormat) -> String,
+    ) -> anyhow::Result<()> {
         crate::output::emit(self.output.as_deref(), layer_json.as_bytes(), self.force)?;
         if let Some(format) = self.report {
-            crate::output::emit(self.report_out.as_deref(), report(format).as_bytes(), self.force)?;
+            crate::output::emit(
+                self.report_out.as_deref(),
+                report(format).as_bytes(),
+                self.force,
+            )?;
         }
         Ok(())
     }
@@ -70,7 +78,8 @@ pub(crate) fn coverage_error(e: CoverageError) -> anyhow::Error {
 }
 
 #[derive(Args, Debug)]
-#[command(after_help = "Formats: sigma (Sigma rules, *.yml), elastic (detection-rules *.toml), splunk
+#[command(
+    after_help = "Formats: sigma (Sigma rules, *.yml), elastic (detection-rules *.toml), splunk
 (security_content *.yml), atomic (Atomic Red Team atomics/T*/T*.yaml), mappings (Mappings
 Explorer *.json), list (text, CSV or TSV of IDs with optional score, comment, tactic columns),
 stix (STIX 2.x bundles of reports). Folders are walked; every file is accounted for in the
@@ -88,7 +97,8 @@ Examples:
   navlayer coverage elastic detection-rules/rules --platform Linux -o elastic.json
   navlayer coverage mappings nist_800_53-rev5_attack-16.1-enterprise.json --group AC -o ac.json
   navlayer coverage list my-detections.csv -o mine.json
-  navlayer coverage stix reports.json -o reported.json")]
+  navlayer coverage stix reports.json -o reported.json"
+)]
 pub struct CoverageArgs {
     /// Input format: sigma, elastic, splunk, atomic, mappings, list or stix.
     #[arg(value_name = "FORMAT", value_parser = kebab::<Format>)]
@@ -234,7 +244,11 @@ fn verdict(
     strict: bool,
     reported: bool,
 ) -> anyhow::Result<ExitCode> {
-    let hint = if reported { "" } else { " (--report md lists them)" };
+    let hint = if reported {
+        ""
+    } else {
+        " (--report md lists them)"
+    };
     if report.has_failures() {
         return Err(check_failed(format!(
             "{} file(s) failed to parse{hint}",

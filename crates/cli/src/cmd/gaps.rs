@@ -13,7 +13,8 @@ use crate::cmd::coverage::{coverage_error, OutputArgs};
 use crate::context::Context;
 
 #[derive(Args, Debug)]
-#[command(after_help = "THREAT is a layer scoring what adversaries do (a heatmap of groups, a group's
+#[command(
+    after_help = "THREAT is a layer scoring what adversaries do (a heatmap of groups, a group's
 layer); each COVERAGE layer scores what defences cover (coverage of detection rules, of
 mitigations or controls): several combine, a technique being covered when any of them covers it
 in that tactic. A gap is a technique, in a tactic, with a threat score above 0 and no coverage
@@ -27,7 +28,8 @@ Examples:
   navlayer coverage sigma rules/ -o sigma.json
   navlayer heatmap mitigations -o mitigated.json
   navlayer gaps threat.json sigma.json -o gaps.json --report md --report-out gaps.md
-  navlayer gaps threat.json sigma.json elastic.json --min-coverage 2 --include-covered -o gaps.json")]
+  navlayer gaps threat.json sigma.json elastic.json --min-coverage 2 --include-covered -o gaps.json"
+)]
 pub struct GapsArgs {
     /// The threat layer.
     #[arg(value_name = "THREAT")]
@@ -63,6 +65,8 @@ pub fn run(ctx: &Context, args: GapsArgs) -> anyhow::Result<ExitCode> {
     let result = gaps(&threat, &coverage, &catalogue, &options).map_err(coverage_error)?;
     eprintln!("{}", result.report.summary());
     args.out
-        .write(&to_json(&result.layer, Style::Pretty), |f| result.report.render(f))?;
+        .write(&to_json(&result.layer, Style::Pretty), |f| {
+            result.report.render(f)
+        })?;
     Ok(ExitCode::SUCCESS)
 }

@@ -13,7 +13,8 @@ use crate::cmd::coverage::{coverage_error, kebab, OutputArgs};
 use crate::context::Context;
 
 #[derive(Args, Debug)]
-#[command(after_help = "Counts, for each technique of the release (--domain, --attack-version), the
+#[command(
+    after_help = "Counts, for each technique of the release (--domain, --attack-version), the
 objects that use it: groups (with the campaigns attributed to them, as `query techniques
 --used-by G --include-campaigns`), software, campaigns (one attributed to a counted group counts
 through the group only), or mitigations, or detection strategies. --only and --only-file choose
@@ -30,7 +31,8 @@ Examples:
   navlayer heatmap --only-file my-groups.txt --since 2024-01-01 -o recent.json
   navlayer heatmap software --platform Linux -o linux-software.json
   navlayer heatmap mitigations -o mitigations-per-technique.json
-  navlayer --domain ics heatmap groups -o ics-groups.json")]
+  navlayer --domain ics heatmap groups -o ics-groups.json"
+)]
 pub struct HeatmapArgs {
     /// What to count: groups (default), software, campaigns, mitigations, detection-strategies.
     #[arg(value_name = "KIND", value_parser = kebab::<HeatmapKind>)]
@@ -76,10 +78,14 @@ pub fn run(ctx: &Context, args: HeatmapArgs) -> anyhow::Result<ExitCode> {
     args.out.check()?;
     let mut only = args.only.clone();
     if let Some(file) = &args.only_file {
-        let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+        let text =
+            std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
         only.extend(parse_id_list(&text));
         if only.is_empty() {
-            return Err(crate::exit::check_failed(format!("{} lists no ID", file.display())));
+            return Err(crate::exit::check_failed(format!(
+                "{} lists no ID",
+                file.display()
+            )));
         }
     }
     let options = HeatmapOptions {
@@ -98,9 +104,9 @@ pub fn run(ctx: &Context, args: HeatmapArgs) -> anyhow::Result<ExitCode> {
     let catalogue = ctx.catalogue()?;
     let dates = match &args.since {
         Some(_) => {
-            let path = catalogue
-                .source()
-                .ok_or_else(|| anyhow!("--since needs the bundle file the release was read from"))?;
+            let path = catalogue.source().ok_or_else(|| {
+                anyhow!("--since needs the bundle file the release was read from")
+            })?;
             Some(Dates::load(path).map_err(coverage_error)?)
         }
         None => None,
@@ -108,6 +114,8 @@ pub fn run(ctx: &Context, args: HeatmapArgs) -> anyhow::Result<ExitCode> {
     let result = heatmap(&catalogue, dates.as_ref(), &options).map_err(coverage_error)?;
     eprintln!("{}", result.report.summary());
     args.out
-        .write(&to_json(&result.layer, Style::Pretty), |f| result.report.render(f))?;
+        .write(&to_json(&result.layer, Style::Pretty), |f| {
+            result.report.render(f)
+        })?;
     Ok(ExitCode::SUCCESS)
 }

@@ -2,10 +2,13 @@
 
 pub mod combine;
 pub mod convert;
+pub mod coverage;
 pub mod data;
 pub mod diff;
 pub mod filter;
+pub mod gaps;
 pub mod generate;
+pub mod heatmap;
 pub mod migrate;
 pub mod query;
 pub mod release_diff;
@@ -14,6 +17,3 @@ pub mod serve;
 pub mod show;
 pub mod stats;
 pub mod validate;
-pub mod coverage;
-pub mod gaps;
-pub mod heatmap;

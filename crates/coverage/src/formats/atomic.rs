@@ -69,16 +69,17 @@ pub(super) fn parse(input: &Input, _ctx: &ParseContext<'_>) -> FileParse {
     let mut out = FileParse::new(FileReport::parsed(&input.name));
     for (i, test) in file.atomic_tests.iter().enumerate() {
         if !test.supported_platforms.is_list() {
-            out.report.notes.push(format!(
-                "test {}: supported_platforms is not a list",
-                i + 1
-            ));
+            out.report
+                .notes
+                .push(format!("test {}: supported_platforms is not a list", i + 1));
         }
-        let name = test
-            .name
-            .text()
-            .map(str::to_string)
-            .unwrap_or_else(|| format!("{} test {}", file.display_name.text().unwrap_or(&technique), i + 1));
+        let name = test.name.text().map(str::to_string).unwrap_or_else(|| {
+            format!(
+                "{} test {}",
+                file.display_name.text().unwrap_or(&technique),
+                i + 1
+            )
+        });
         out.items.push(Item {
             name,
             id: test.auto_generated_guid.text().map(str::to_string),
@@ -122,9 +123,16 @@ mod tests {
         };
         let out = parse(&Input::new("T1003.001.yaml", text), &ctx);
         assert_eq!(out.items.len(), 2);
-        assert_eq!(out.items[1].platforms.as_ref().unwrap(), &["linux", "macos"]);
+        assert_eq!(
+            out.items[1].platforms.as_ref().unwrap(),
+            &["linux", "macos"]
+        );
         assert_eq!(out.items[0].refs[0].id, "T1003.001");
-        assert!(out.items[0].url.as_deref().unwrap().ends_with("T1003.001/T1003.001.md"));
+        assert!(out.items[0]
+            .url
+            .as_deref()
+            .unwrap()
+            .ends_with("T1003.001/T1003.001.md"));
         assert!(is_technique_file("T1003.yaml"));
         assert!(!is_technique_file("index.yaml"));
     }

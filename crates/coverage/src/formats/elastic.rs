@@ -120,10 +120,9 @@ pub(super) fn parse(input: &Input, ctx: &ParseContext<'_>) -> FileParse {
             .as_ref()
             .and_then(|t| t.name.clone().or_else(|| t.id.clone()));
         for t in &threat.technique {
-            let ids = t
-                .id
-                .iter()
-                .chain(t.subtechnique.iter().filter_map(|s| s.id.as_ref()));
+            let ids =
+                t.id.iter()
+                    .chain(t.subtechnique.iter().filter_map(|s| s.id.as_ref()));
             for id in ids {
                 item.refs.push(TechRef {
                     tactic: tactic.clone(),

@@ -38,7 +38,10 @@ fn column_kind(header: &str) -> Option<&'static str> {
 }
 
 fn header_columns(cells: &[String]) -> Option<Columns> {
-    if cells.first().is_some_and(|c| looks_like_attack_id(c.trim())) {
+    if cells
+        .first()
+        .is_some_and(|c| looks_like_attack_id(c.trim()))
+    {
         return None;
     }
     let mut cols = Columns::default();
@@ -73,8 +76,10 @@ fn shape(name: &str, text: &str) -> Shape {
     }
 }
 
-/// Rows as (line number, cells).
-fn rows(shape: Shape, text: &str) -> Result<Vec<(usize, Vec<String>)>, (String, (usize, usize))> {
+/// Rows as (line number, cells); an error as (message, (line, column)).
+type Rows = Result<Vec<(usize, Vec<String>)>, (String, (usize, usize))>;
+
+fn rows(shape: Shape, text: &str) -> Rows {
     match shape {
         Shape::Plain => Ok(text
             .lines()
@@ -156,26 +161,40 @@ pub(super) fn parse(input: &Input, ctx: &ParseContext<'_>) -> FileParse {
     for (line, cells) in rows {
         let id = cell(&cells, Some(cols.id)).unwrap_or_default();
         // A row of IDs only ("T1059, T1003") lists several techniques.
-        let ids: Vec<String> = if cells.len() > 1 && cells.iter().all(|c| looks_like_attack_id(c.trim())) {
-            cells.iter().map(|c| c.trim().to_string()).collect()
-        } else {
-            vec![id]
-        };
+        let ids: Vec<String> =
+            if cells.len() > 1 && cells.iter().all(|c| looks_like_attack_id(c.trim())) {
+                cells.iter().map(|c| c.trim().to_string()).collect()
+            } else {
+                vec![id]
+            };
         if ids.iter().any(|i| !looks_like_attack_id(i)) {
-            out.report
-                .notes
-                .push(format!("line {line}: {:?} is not an ATT&CK ID, row ignored", ids[0]));
+            out.report.notes.push(format!(
+                "line {line}: {:?} is not an ATT&CK ID, row ignored",
+                ids[0]
+            ));
             continue;
         }
-        let score_text = if ids.len() > 1 { None } else { cell(&cells, cols.score) };
-        let score = score_text.as_deref().and_then(|s| s.parse::<f64>().ok()).filter(|x| x.is_finite());
+        let score_text = if ids.len() > 1 {
+            None
+        } else {
+            cell(&cells, cols.score)
+        };
+        let score = score_text
+            .as_deref()
+            .and_then(|s| s.parse::<f64>().ok())
+            .filter(|x| x.is_finite());
         if score_text.is_some() && score.is_none() {
-            out.report
-                .notes
-                .push(format!("line {line}: score {:?} is not a number", score_text.unwrap_or_default()));
+            out.report.notes.push(format!(
+                "line {line}: score {:?} is not a number",
+                score_text.unwrap_or_default()
+            ));
         }
         out.scores_given |= score.is_some();
-        let comment = if ids.len() > 1 { None } else { cell(&cells, cols.comment) };
+        let comment = if ids.len() > 1 {
+            None
+        } else {
+            cell(&cells, cols.comment)
+        };
         let tactic = cell(&cells, cols.tactic);
         let name = cell(&cells, cols.label)
             .or(comment.clone())
@@ -222,13 +241,19 @@ mod tests {
 
     #[test]
     fn plain_csv_and_tsv_lists_read() {
-        let out = run("a.txt", "# mine\nT1059.001 3 PowerShell rule\nT1003\n\nbogus\n");
+        let out = run(
+            "a.txt",
+            "# mine\nT1059.001 3 PowerShell rule\nT1003\n\nbogus\n",
+        );
         assert_eq!(out.items.len(), 2);
         assert_eq!(out.items[0].weight, Some(3.0));
         assert_eq!(out.items[0].name, "PowerShell rule");
         assert_eq!(out.items[1].name, "line 3");
         assert!(out.report.notes[0].contains("line 5"));
-        let out = run("a.csv", "technique,tactic,score,comment\nT1078,persistence,2,\"a, b\"\n");
+        let out = run(
+            "a.csv",
+            "technique,tactic,score,comment\nT1078,persistence,2,\"a, b\"\n",
+        );
         assert_eq!(out.items[0].refs[0].tactic.as_deref(), Some("persistence"));
         assert_eq!(out.items[0].name, "a, b");
         assert!(out.scores_given);

@@ -59,10 +59,16 @@ fn excluded(
 ) -> Option<&'static str> {
     let non_mappable = o.status.as_deref() == Some("non_mappable")
         || o.mapping_type.as_deref() == Some("non_mappable")
-        || o.attack_object_id.as_deref().is_none_or(|s| s.trim().is_empty());
+        || o.attack_object_id
+            .as_deref()
+            .is_none_or(|s| s.trim().is_empty());
     let status = o.status.as_deref().unwrap_or("complete");
     if !any_of(&filter.statuses, Some(status)) {
-        return Some(if non_mappable { "non-mappable" } else { "status" });
+        return Some(if non_mappable {
+            "non-mappable"
+        } else {
+            "status"
+        });
     }
     if non_mappable {
         return Some("non-mappable");
@@ -234,7 +240,11 @@ mod tests {
             out.made_for.map(|m| m.release.to_string()).as_deref(),
             Some("16.1")
         );
-        assert!(out.report.notes.iter().any(|n| n.starts_with("1 mapping objects non-mappable")));
+        assert!(out
+            .report
+            .notes
+            .iter()
+            .any(|n| n.starts_with("1 mapping objects non-mappable")));
         filter.groups = vec!["access control".into()];
         let out = parse(&Input::new("m.json", FILE), &ctx(&filter));
         assert_eq!(out.items.len(), 1);

@@ -316,7 +316,9 @@ pub(crate) fn looks_like_attack_id(id: &str) -> bool {
     let rest = &id[letters..];
     (1..=3).contains(&letters)
         && !rest.is_empty()
-        && rest.split('.').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+        && rest
+            .split('.')
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
 }
 
 #[cfg(test)]
@@ -341,6 +343,8 @@ mod tests {
         assert!(Format::Sigma.wants(Path::new("a/b.yml")).is_ok());
         assert!(Format::Sigma.wants(Path::new("a/README.md")).is_err());
         assert!(Format::Atomic.wants(Path::new("T1003/T1003.yaml")).is_ok());
-        assert!(Format::Atomic.wants(Path::new("Indexes/index.yaml")).is_err());
+        assert!(Format::Atomic
+            .wants(Path::new("Indexes/index.yaml"))
+            .is_err());
     }
 }

@@ -359,7 +359,8 @@ mod tests {
 
     #[test]
     fn tags_split_into_ids_and_tactics() {
-        let text = "title: t\ntags:\n- attack.t1059.001\n- attack.T1059.001\n- attack.persistence\n\
+        let text =
+            "title: t\ntags:\n- attack.t1059.001\n- attack.T1059.001\n- attack.persistence\n\
                     - attack.g0016\n- Attack.t1000\n- cve.2021-1\n- nodot\n";
         let f = MappingFilter::default();
         let out = parse(&Input::new("x.yml", text), &ctx(&f));

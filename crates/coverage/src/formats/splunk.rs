@@ -149,7 +149,10 @@ fn platforms(sources: &[&str]) -> Option<Vec<String>> {
             "office-365"
         } else if l.starts_with("google workspace") || l.starts_with("g suite") {
             "google-workspace"
-        } else if l.starts_with("okta") || l.starts_with("pingid") || l.starts_with("azure active directory") {
+        } else if l.starts_with("okta")
+            || l.starts_with("pingid")
+            || l.starts_with("azure active directory")
+        {
             "identity"
         } else if l.starts_with("aws") {
             "iaas:aws"
@@ -161,7 +164,12 @@ fn platforms(sources: &[&str]) -> Option<Vec<String>> {
             "containers"
         } else if l.starts_with("github") || l.starts_with("circleci") || l.starts_with("gitlab") {
             "saas"
-        } else if l.starts_with("palo alto") || l.starts_with("cisco") || l.starts_with("suricata") || l.starts_with("zeek") || l.starts_with("bro") {
+        } else if l.starts_with("palo alto")
+            || l.starts_with("cisco")
+            || l.starts_with("suricata")
+            || l.starts_with("zeek")
+            || l.starts_with("bro")
+        {
             "network"
         } else {
             continue;
@@ -196,6 +204,9 @@ mod tests {
             .as_deref(),
             Some("https://research.splunk.com/endpoint/c32fab32-6aaf-492d-bfaf-acbed8e50cdf/")
         );
-        assert_eq!(research_url("x/other/a.yml", "c32fab32-6aaf-492d-bfaf-acbed8e50cdf"), None);
+        assert_eq!(
+            research_url("x/other/a.yml", "c32fab32-6aaf-492d-bfaf-acbed8e50cdf"),
+            None
+        );
     }
 }

@@ -100,7 +100,10 @@ pub(super) fn parse(input: &Input, _ctx: &ParseContext<'_>) -> FileParse {
     };
     let mut out = FileParse::new(FileReport::parsed(&input.name));
     let mut in_reports: HashSet<&str> = HashSet::new();
-    for o in objects.iter().filter(|o| o.kind == "report" || o.kind == "grouping") {
+    for o in objects
+        .iter()
+        .filter(|o| o.kind == "report" || o.kind == "grouping")
+    {
         let mut refs: Vec<TechRef> = Vec::new();
         for r in &o.object_refs {
             in_reports.insert(r.as_str());
@@ -217,7 +220,8 @@ mod tests {
         };
         let out = parse(&Input::new("b.json", bundle), &ctx);
         assert_eq!(out.items.len(), 2);
-        let ids = |i: usize| -> Vec<String> { out.items[i].refs.iter().map(|r| r.id.clone()).collect() };
+        let ids =
+            |i: usize| -> Vec<String> { out.items[i].refs.iter().map(|r| r.id.clone()).collect() };
         assert_eq!(ids(0), ["T1059", "attack-pattern--b"]);
         assert_eq!(out.items[0].url.as_deref(), Some("https://example.com/r"));
         assert_eq!(out.items[1].name, "Group G");
