@@ -1,7 +1,11 @@
 //! Times the load path in process: a bare serde_json pass over the bundle (the floor: every byte
 //! parsed, nothing kept) against the full catalogue load, medians over several runs.
 //!
-//! `cargo run --release -p navlayer-attack --example load -- FILE [--runs N] [--json]`
+//! `cargo run --release -p navlayer-attack --example load -- FILE [--runs N] [--json] [--raw]`
+//!
+//! With `--raw` the catalogue keeps every object's STIX JSON ([`LoadOptions::keep_raw_json`]) and
+//! is read from the file (`Catalogue::load`), as a binding that returns the JSON would;
+//! `--from-file` reads the file in each run without keeping the JSON (the same path without it).
 use std::time::Instant;
 
 use navlayer_attack::{Catalogue, LoadOptions};
@@ -16,10 +20,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let path = args.next().ok_or("usage: load FILE [--runs N] [--json]")?;
     let mut runs = 11usize;
     let mut json = false;
+    let mut raw = false;
+    let mut from_file = false;
     while let Some(a) = args.next() {
         match a.as_str() {
             "--runs" => runs = args.next().ok_or("--runs N")?.parse()?,
             "--json" => json = true,
+            "--raw" => raw = true,
+            "--from-file" => from_file = true,
             other => return Err(format!("unknown argument {other}").into()),
         }
     }
@@ -32,7 +40,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let _: serde::de::IgnoredAny = serde_json::from_slice(&bytes)?;
         bare.push(t.elapsed().as_secs_f64() * 1e3);
         let t = Instant::now();
-        let cat = Catalogue::from_slice(&bytes, path.as_ref(), &LoadOptions::default())?;
+        let cat = if raw || from_file {
+            let options = LoadOptions {
+                keep_raw_json: raw,
+                ..LoadOptions::default()
+            };
+            let cat = Catalogue::load(path.as_ref(), &options)?;
+            assert_eq!(cat.has_raw_json(), raw);
+            cat
+        } else {
+            Catalogue::from_slice(&bytes, path.as_ref(), &LoadOptions::default())?
+        };
         load.push(t.elapsed().as_secs_f64() * 1e3);
         summary = format!(
             "{} {}: {} objects, {} relationships",

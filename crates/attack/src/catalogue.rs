@@ -2,11 +2,13 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::model::{
     AttackObject, Domain, ObjectId, ObjectKind, RelationKind, Relationship, RelationshipId, Release,
 };
 use crate::parse::{self, Decoded};
+use crate::raw::{EntryPlace, RawJson};
 use crate::AttackError;
 
 /// How to read a bundle.
@@ -15,6 +17,21 @@ pub struct LoadOptions {
     /// The release to assume when the bundle has no collection object and the file name does not
     /// say (`--attack-version`).
     pub fallback_release: Option<Release>,
+    /// Keep the STIX JSON of every object and relationship as read, for
+    /// [`Catalogue::raw_json`] and friends. Costs the size of the (decoded) file in memory.
+    pub keep_raw_json: bool,
+    /// Largest bundle file read, in bytes (`None`: [`LoadOptions::DEFAULT_MAX_BYTES`]); a larger
+    /// file is refused before it is read.
+    pub max_file_bytes: Option<u64>,
+    /// Largest decompressed size of a gzip bundle, in bytes (`None`:
+    /// [`LoadOptions::DEFAULT_MAX_BYTES`]); decompression stops there.
+    pub max_decoded_bytes: Option<u64>,
+}
+
+impl LoadOptions {
+    /// Default size limit of a bundle, read or decompressed: 512 MiB (enterprise-attack-18.1.json
+    /// is 45 MB).
+    pub const DEFAULT_MAX_BYTES: u64 = 512 * 1024 * 1024;
 }
 
 /// Counts of one kind of object by status.
@@ -65,6 +82,7 @@ pub struct Catalogue {
     tactic_order: Vec<ObjectId>,
     other_types: BTreeMap<String, usize>,
     relationship_types: BTreeMap<String, StatusCounts>,
+    raw: Option<Arc<RawJson>>,
 }
 
 /// Parses `<domain>-attack-<X.Y>.json` (optionally `.gz`) into its domain and release.
@@ -86,8 +104,18 @@ pub fn parse_bundle_file_name(path: &Path) -> Option<(Domain, Release)> {
 impl Catalogue {
     /// Reads a bundle file (`.json` or `.json.gz`, STIX 2.0 or 2.1).
     pub fn load(path: &Path, options: &LoadOptions) -> Result<Catalogue, AttackError> {
-        let bytes = parse::read_bytes(path)?;
-        Catalogue::from_slice(&bytes, path, options)
+        let bytes = parse::read_bytes(
+            path,
+            options
+                .max_file_bytes
+                .unwrap_or(LoadOptions::DEFAULT_MAX_BYTES),
+            options
+                .max_decoded_bytes
+                .unwrap_or(LoadOptions::DEFAULT_MAX_BYTES),
+        )?;
+        let decoded = parse::decode_bundle(path, &bytes)?;
+        let keep = options.keep_raw_json.then_some(bytes);
+        Catalogue::build(decoded, keep, path, options)
     }
 
     /// Reads a bundle from memory. `path` is used for messages and for the release fallback.
@@ -97,11 +125,15 @@ impl Catalogue {
         options: &LoadOptions,
     ) -> Result<Catalogue, AttackError> {
         let decoded = parse::decode_bundle(path, bytes)?;
-        Catalogue::build(decoded, path, options)
+        let keep = options.keep_raw_json.then(|| bytes.to_vec());
+        Catalogue::build(decoded, keep, path, options)
     }
 
+    /// Builds the catalogue from decoded entries; `buffer` is the decoded text, kept for
+    /// [`Catalogue::raw_json`] when given.
     fn build(
         decoded: parse::DecodedBundle,
+        buffer: Option<Vec<u8>>,
         path: &Path,
         options: &LoadOptions,
     ) -> Result<Catalogue, AttackError> {
@@ -109,19 +141,40 @@ impl Catalogue {
         let mut relationships = Vec::new();
         let mut other_types: BTreeMap<String, usize> = BTreeMap::new();
         let mut collection_version = None;
+        let mut places = Vec::with_capacity(if buffer.is_some() {
+            decoded.entries.len()
+        } else {
+            0
+        });
         for entry in decoded.entries {
-            match entry {
-                Decoded::Object(o) => objects.push(o),
-                Decoded::Relationship(r) => relationships.push(r),
+            let place = match entry {
+                Decoded::Object(o) => {
+                    objects.push(o);
+                    EntryPlace::Object
+                }
+                Decoded::Relationship(r) => {
+                    relationships.push(r);
+                    EntryPlace::Relationship
+                }
                 Decoded::Collection { object, version } => {
                     if collection_version.is_none() {
                         collection_version = version;
                     }
                     objects.push(object);
+                    EntryPlace::Object
                 }
-                Decoded::Other(t) => *other_types.entry(t).or_default() += 1,
+                Decoded::Other(t) => {
+                    *other_types.entry(t).or_default() += 1;
+                    EntryPlace::Other
+                }
+            };
+            if buffer.is_some() {
+                places.push(place);
             }
         }
+        let raw = buffer
+            .and_then(|text| RawJson::new(text, decoded.spans, &places))
+            .map(Arc::new);
 
         let mut by_stix_id = HashMap::with_capacity(objects.len());
         let mut by_attack_id: HashMap<String, Vec<ObjectId>> = HashMap::new();
@@ -185,6 +238,7 @@ impl Catalogue {
             tactic_order: Vec::new(),
             other_types,
             relationship_types,
+            raw,
         };
         catalogue.tactic_order = catalogue.compute_tactic_order();
         Ok(catalogue)
@@ -212,6 +266,10 @@ impl Catalogue {
                 .map(|(i, _)| ObjectId(i as u32))
                 .collect(),
         }
+    }
+
+    pub(crate) fn raw(&self) -> Option<&RawJson> {
+        self.raw.as_deref()
     }
 
     /// The domain of the bundle.

@@ -13,6 +13,16 @@ pub enum AttackError {
         /// The I/O error (in the message, not chained, so it is printed once).
         cause: std::io::Error,
     },
+    /// The file, or its decompressed content, is larger than the limit.
+    #[error("{path}: the {what} is larger than the limit of {limit} bytes for ATT&CK data (hint: raise it with --max-data-bytes BYTES or NAVLAYER_MAX_DATA_BYTES, if this really is an ATT&CK bundle)")]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// `file` or `decompressed data`.
+        what: &'static str,
+        /// The limit, in bytes.
+        limit: u64,
+    },
     /// The file is not valid JSON (or not valid gzip).
     #[error("{path}: not valid JSON at line {line}, column {column}: {message} (hint: is this an ATT&CK STIX bundle such as enterprise-attack-18.1.json?)")]
     Json {

@@ -18,9 +18,12 @@ mod catalogue;
 mod error;
 mod model;
 mod parse;
+mod query;
+mod raw;
 
 pub use catalogue::{parse_bundle_file_name, Catalogue, LoadOptions, StatusCounts};
 pub use error::AttackError;
 pub use model::{
     AttackObject, Domain, ObjectId, ObjectKind, RelationKind, Relationship, RelationshipId, Release,
 };
+pub use query::{Direction, Query, Related, Timestamp};

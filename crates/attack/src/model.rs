@@ -283,6 +283,8 @@ pub struct AttackObject {
     pub analytic_refs: Vec<String>,
     /// Data components: `x_mitre_data_source_ref` (STIX id of the data source).
     pub data_source_ref: Option<String>,
+    /// `x_mitre_contributors`, as written.
+    pub contributors: Vec<String>,
 }
 
 impl AttackObject {

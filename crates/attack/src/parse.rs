@@ -6,6 +6,7 @@
 
 use std::borrow::Cow;
 use std::io::Read;
+use std::ops::Range;
 use std::path::Path;
 
 use rayon::prelude::*;
@@ -135,6 +136,8 @@ struct RawObject<'a> {
     #[serde(borrow)]
     x_mitre_data_source_ref: Option<Str<'a>>,
     #[serde(borrow)]
+    x_mitre_contributors: Option<Vec<Str<'a>>>,
+    #[serde(borrow)]
     relationship_type: Option<Str<'a>>,
     #[serde(borrow)]
     source_ref: Option<Str<'a>>,
@@ -160,41 +163,74 @@ pub(crate) struct DecodedBundle {
     /// The bundle's own `spec_version` (STIX 2.0), else the first object's (STIX 2.1).
     pub spec_version: Option<String>,
     pub entries: Vec<Decoded>,
+    /// Byte range of each entry's JSON text in the decoded buffer, parallel to `entries`.
+    pub spans: Vec<Range<usize>>,
 }
+
+/// One decoded element of `objects`: the entry, its `spec_version` (first element of a run only)
+/// and its byte range in the buffer.
+pub(crate) type Entry = (Decoded, Option<String>, Range<usize>);
 
 impl DecodedBundle {
     /// Keeps the decoded entries; the spec version is the bundle's, else the first object's
     /// that carries one.
-    fn new(entries: Vec<(Decoded, Option<String>)>, bundle_spec_version: Option<String>) -> Self {
+    fn new(decoded: Vec<Entry>, bundle_spec_version: Option<String>) -> Self {
         let mut first_object_spec = None;
-        let entries = entries
-            .into_iter()
-            .map(|(entry, spec)| {
-                if first_object_spec.is_none() {
-                    first_object_spec = spec;
-                }
-                entry
-            })
-            .collect();
+        let mut entries = Vec::with_capacity(decoded.len());
+        let mut spans = Vec::with_capacity(decoded.len());
+        for (entry, spec, span) in decoded {
+            if first_object_spec.is_none() {
+                first_object_spec = spec;
+            }
+            entries.push(entry);
+            spans.push(span);
+        }
         DecodedBundle {
             spec_version: bundle_spec_version.or(first_object_spec),
             entries,
+            spans,
         }
     }
 }
 
 /// Reads a file into memory, decompressing gzip (by magic bytes) and stripping a UTF-8 BOM.
-pub(crate) fn read_bytes(path: &Path) -> Result<Vec<u8>, AttackError> {
+/// A file larger than `max_file` bytes is refused before it is read (and reading stops there if
+/// it grows); decompression stops past `max_decoded` bytes.
+pub(crate) fn read_bytes(
+    path: &Path,
+    max_file: u64,
+    max_decoded: u64,
+) -> Result<Vec<u8>, AttackError> {
     let io = |cause| AttackError::Io {
         path: path.to_path_buf(),
         cause,
     };
-    let bytes = std::fs::read(path).map_err(io)?;
+    let too_large = |what: &'static str, limit: u64| AttackError::TooLarge {
+        path: path.to_path_buf(),
+        what,
+        limit,
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    if file.metadata().map_err(io)?.len() > max_file {
+        return Err(too_large("file", max_file));
+    }
+    let mut bytes = Vec::new();
+    file.take(max_file.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > max_file {
+        return Err(too_large("file", max_file));
+    }
     let mut bytes = if bytes.starts_with(&[0x1f, 0x8b]) {
-        let mut out = Vec::with_capacity(bytes.len() * 8);
+        let capacity = (bytes.len() as u64 * 8).min(max_decoded) as usize;
+        let mut out = Vec::with_capacity(capacity);
         flate2::read::MultiGzDecoder::new(&bytes[..])
+            .take(max_decoded.saturating_add(1))
             .read_to_end(&mut out)
             .map_err(io)?;
+        if out.len() as u64 > max_decoded {
+            return Err(too_large("decompressed data", max_decoded));
+        }
         out
     } else {
         bytes
@@ -302,27 +338,30 @@ fn decode_entries(
         .with_min_len(256)
         .enumerate()
         .map(|(index, raw)| {
-            decode_entry(raw, index == 0).map_err(|e| {
-                let offset = raw.as_ptr() as usize - buf.as_ptr() as usize;
-                // Position inside the object, made absolute.
-                let (base_line, base_col) = line_column(buf, offset);
-                let (line, column) = if e.line() <= 1 {
-                    (base_line, base_col + e.column().saturating_sub(1))
-                } else {
-                    (base_line + e.line() - 1, e.column())
-                };
-                let message = e.to_string();
-                let message = match message.rfind(" at line ") {
-                    Some(pos) => message[..pos].to_string(),
-                    None => message,
-                };
-                AttackError::Json {
-                    path: path.to_path_buf(),
-                    line,
-                    column,
-                    message: format!("objects[{index}]: {message}"),
-                }
-            })
+            let offset = raw.as_ptr() as usize - buf.as_ptr() as usize;
+            let span = offset..offset + raw.len();
+            decode_entry(raw, index == 0)
+                .map(|(entry, spec)| (entry, spec, span))
+                .map_err(|e| {
+                    // Position inside the object, made absolute.
+                    let (base_line, base_col) = line_column(buf, offset);
+                    let (line, column) = if e.line() <= 1 {
+                        (base_line, base_col + e.column().saturating_sub(1))
+                    } else {
+                        (base_line + e.line() - 1, e.column())
+                    };
+                    let message = e.to_string();
+                    let message = match message.rfind(" at line ") {
+                        Some(pos) => message[..pos].to_string(),
+                        None => message,
+                    };
+                    AttackError::Json {
+                        path: path.to_path_buf(),
+                        line,
+                        column,
+                        message: format!("objects[{index}]: {message}"),
+                    }
+                })
         })
         .collect::<Result<Vec<_>, _>>()?;
     Ok(DecodedBundle::new(entries, bundle_spec_version))
@@ -344,9 +383,7 @@ fn decode_entries(
 mod skeleton {
     use rayon::prelude::*;
 
-    use super::{decode_object, Decoded, RawObject};
-
-    pub(super) type Entry = (Decoded, Option<String>);
+    use super::{decode_object, Entry, RawObject};
 
     pub(super) struct Skeleton<'a> {
         pub kind: Option<&'a str>,
@@ -424,7 +461,7 @@ mod skeleton {
             None
         };
         let decoded = decode_object(obj).ok()?;
-        Some(((decoded, spec), end))
+        Some(((decoded, spec, pos..end), end))
     }
 
     /// Elements decoded from `start` until the position passes `limit` or the array ends.
@@ -582,11 +619,12 @@ mod skeleton {
     /// The STIX ids of the decoded elements (for tests).
     #[cfg(test)]
     fn ids(text: &str) -> Option<Vec<String>> {
+        use super::Decoded;
         let s = scan(text)?;
         Some(
             s.objects?
                 .into_iter()
-                .map(|(d, _)| match d {
+                .map(|(d, _, _)| match d {
                     Decoded::Object(o) => o.stix_id,
                     Decoded::Relationship(r) => r.stix_id,
                     Decoded::Collection { object, .. } => object.stix_id,
@@ -764,6 +802,7 @@ fn decode_object(obj: RawObject<'_>) -> Result<Decoded, serde_json::Error> {
         aliases,
         analytic_refs: owned_vec(obj.x_mitre_analytic_refs),
         data_source_ref: obj.x_mitre_data_source_ref.map(Str::owned),
+        contributors: owned_vec(obj.x_mitre_contributors),
     };
     if kind == ObjectKind::Collection {
         return Ok(Decoded::Collection { object, version });
@@ -792,11 +831,12 @@ mod tests {
     #[test]
     fn fast_path_equals_plain_parse_on_real_bundles() {
         for path in navlayer_testdata::all_bundles() {
-            let buf = read_bytes(&path).expect("read");
+            let buf = read_bytes(&path, u64::MAX, u64::MAX).expect("read");
             let fast = decode_bundle_with(&path, &buf, true).expect("fast");
             let plain = decode_bundle_with(&path, &buf, false).expect("plain");
             assert_eq!(fast.spec_version, plain.spec_version, "{}", path.display());
             assert!(summary(&fast) == summary(&plain), "{}", path.display());
+            assert_eq!(fast.spans, plain.spans, "{}", path.display());
         }
     }
 

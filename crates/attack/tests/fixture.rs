@@ -196,6 +196,7 @@ fn release_from_file_name_then_fallback_else_error() {
     );
     let opts = LoadOptions {
         fallback_release: Some(Release { major: 8, minor: 0 }),
+        ..LoadOptions::default()
     };
     assert_eq!(
         Catalogue::load(&unnamed, &opts)

@@ -48,6 +48,15 @@ pub struct GlobalArgs {
         value_name = "URL_OR_FILE"
     )]
     pub index: Option<String>,
+    /// Largest ATT&CK bundle read, in bytes, as a file and once decompressed (default 512 MiB;
+    /// also NAVLAYER_MAX_DATA_BYTES).
+    #[arg(
+        long = "max-data-bytes",
+        global = true,
+        env = "NAVLAYER_MAX_DATA_BYTES",
+        value_name = "BYTES"
+    )]
+    pub max_data_bytes: Option<u64>,
 }
 
 fn parse_domain(s: &str) -> Result<Domain, String> {
@@ -149,6 +158,8 @@ impl Context {
     }
 
     /// Loads the catalogue of a domain and release (the newest when `release` is `None`).
+    // `..LoadOptions::default()` keeps this compiling as LoadOptions grows.
+    #[allow(clippy::needless_update)]
     pub fn catalogue_for(
         &self,
         domain: Domain,
@@ -157,6 +168,9 @@ impl Context {
         let path = self.bundle_path(domain, release)?;
         let options = LoadOptions {
             fallback_release: release,
+            max_file_bytes: self.global.max_data_bytes,
+            max_decoded_bytes: self.global.max_data_bytes,
+            ..LoadOptions::default()
         };
         Ok(Arc::new(Catalogue::load(&path, &options)?))
     }

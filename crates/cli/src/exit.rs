@@ -26,7 +26,11 @@ pub fn check_failed(message: impl Into<String>) -> anyhow::Error {
 
 /// Prints `error: …` (with its causes) to stderr and picks the exit code.
 pub fn report(err: &anyhow::Error) -> ExitCode {
-    eprintln!("error: {err:#}");
+    // Error messages quote IDs, names and file text: no terminal control characters.
+    eprintln!(
+        "{}",
+        crate::output::terminal_safe(&format!("error: {err:#}"))
+    );
     if err.downcast_ref::<CheckFailed>().is_some() {
         ExitCode::from(CHECK_FAILED)
     } else {

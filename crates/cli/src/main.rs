@@ -29,7 +29,7 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Inspect, list and fetch ATT&CK releases.
+    /// Inspect, list, fetch and export (XLSX, CSV) ATT&CK releases.
     Data(cmd::data::DataArgs),
     /// Show one ATT&CK object by its ID (T1059, M1038, G0016, …).
     Show(cmd::show::ShowArgs),
@@ -45,7 +45,7 @@ enum Command {
     Serve(cmd::serve::ServeArgs),
     /// Migrate layers to another ATT&CK release, with a report on every entry.
     Migrate(cmd::migrate::MigrateArgs),
-    /// What changed in a domain's techniques between two ATT&CK releases.
+    /// What changed between two ATT&CK releases, for every object type (diff_stix categories).
     ReleaseDiff(cmd::release_diff::ReleaseDiffArgs),
     /// Combine layers with a score expression (the Navigator's "create layer from other layers").
     Combine(cmd::combine::CombineArgs),

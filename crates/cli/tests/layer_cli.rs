@@ -160,7 +160,10 @@ fn convert_writes_45_and_never_overwrites_without_force() {
     assert!(v["filters"].get("stages").is_none());
     assert!(String::from_utf8_lossy(&o.stderr).contains("upgraded: format 2.1"));
     let pretty = stdout(&o);
-    assert!(pretty.starts_with("{\n    \"name\""), "{pretty}");
+    assert!(
+        pretty.starts_with("{\n\t\"name\""),
+        "tabs, as the Navigator writes: {pretty}"
+    );
 
     let dir = tempfile::tempdir().expect("tempdir");
     let out = tmp_out(dir.path(), "out.json");

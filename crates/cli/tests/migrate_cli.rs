@@ -208,18 +208,17 @@ fn a_layer_without_a_release_needs_from() {
 }
 
 #[test]
-fn release_diff_as_markdown_json_and_layer() {
+fn release_diff_as_markdown_json_html_and_layer() {
     let md = navlayer(&["release-diff", "16.1", "17.1"]);
     assert_eq!(md.status.code(), Some(0), "{}", text(&md.stderr));
     let md = text(&md.stdout);
+    // Every object type, with diff_stix's categories; T1574.002 was revoked by T1574.001.
+    assert!(md.contains("| Detection Strategies |"), "{md}");
     assert!(
-        md.contains("- T1574.002 DLL Side-Loading → T1574.001"),
+        md.contains("- T1574.002 DLL Side-Loading (v2.0 → v2.1; revoked by T1574.001 DLL)"),
         "{md}"
     );
-    assert!(
-        md.contains("- T1112 Modify Registry: defense-evasion → defense-evasion, persistence"),
-        "{md}"
-    );
+    assert!(md.contains("## Contributors to this release"), "{md}");
 
     let json_out = navlayer(&[
         "release-diff",
@@ -237,22 +236,95 @@ fn release_diff_as_markdown_json_and_layer() {
         text(&json_out.stderr)
     );
     let d: Value = serde_json::from_slice(&json_out.stdout).expect("json");
-    assert_eq!(d["domain"], "mobile-attack");
-    let added: Vec<&str> = d["added"]
-        .as_array()
-        .expect("added")
-        .iter()
-        .filter_map(|i| i["attack_id"].as_str())
+    assert_eq!(d["domains"][0]["domain"], "mobile-attack");
+    let ids = |t: &str, c: &str| -> Vec<String> {
+        d["domains"][0]["types"][t][c]
+            .as_array()
+            .expect("list")
+            .iter()
+            .filter_map(|i| i["attack_id"].as_str().map(String::from))
+            .collect()
+    };
+    assert_eq!(ids("techniques", "additions"), ["T1676"]);
+    assert_eq!(ids("subtechniques", "additions"), ["T1636.005"]);
+
+    let groups = navlayer(&[
+        "release-diff",
+        "17.1",
+        "18.1",
+        "--types",
+        "groups",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(groups.status.code(), Some(0), "{}", text(&groups.stderr));
+    let g: Value = serde_json::from_slice(&groups.stdout).expect("json");
+    let types: Vec<&String> = g["domains"][0]["types"]
+        .as_object()
+        .expect("types")
+        .keys()
         .collect();
-    assert_eq!(added, ["T1636.005", "T1676"]);
+    assert_eq!(types, ["groups"]);
+    assert_eq!(
+        g["domains"][0]["types"]["groups"]["additions"]
+            .as_array()
+            .map(Vec::len),
+        Some(6)
+    );
+    let bad = navlayer(&["release-diff", "17.1", "18.1", "--types", "widgets"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        text(&bad.stderr).contains("data-components"),
+        "{}",
+        text(&bad.stderr)
+    );
 
     let layer = navlayer(&["release-diff", "17.1", "18.1", "--format", "layer"]);
     assert_eq!(layer.status.code(), Some(0), "{}", text(&layer.stderr));
     let l: Value = serde_json::from_slice(&layer.stdout).expect("layer json");
     assert_eq!(l["versions"]["attack"], "18");
-    assert!(l["techniques"]
-        .as_array()
-        .expect("t")
+    assert!(l["versions"]["navigator"].is_string());
+    let entries = l["techniques"].as_array().expect("t");
+    // T1677 is new in 18.1: green, diff_stix's additions colour, once per tactic.
+    let t1677: Vec<&Value> = entries
         .iter()
-        .any(|t| t["techniqueID"] == "T1082"));
+        .filter(|t| t["techniqueID"] == "T1677")
+        .collect();
+    assert!(!t1677.is_empty());
+    assert!(t1677
+        .iter()
+        .all(|t| t["color"] == "#a1d99b" && t["tactic"].is_string()));
+    assert_eq!(l["legendItems"].as_array().map(Vec::len), Some(6));
+
+    let all = navlayer(&[
+        "release-diff",
+        "17.1",
+        "18.1",
+        "--all-domains",
+        "--format",
+        "layer",
+    ]);
+    assert_eq!(all.status.code(), Some(0), "{}", text(&all.stderr));
+    let layers: Value = serde_json::from_slice(&all.stdout).expect("layers");
+    let domains: Vec<&str> = layers
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter_map(|l| l["domain"].as_str())
+        .collect();
+    assert_eq!(
+        domains,
+        ["enterprise-attack", "mobile-attack"],
+        "ICS has no 17.1 here"
+    );
+
+    let html = navlayer(&["release-diff", "17.1", "18.1", "--format", "html"]);
+    assert_eq!(html.status.code(), Some(0), "{}", text(&html.stderr));
+    let page = text(&html.stdout);
+    assert!(page.starts_with("<!DOCTYPE html>"));
+    assert!(page.contains("ATT&amp;CK changes from 17.1 to 18.1"));
+    assert!(
+        !page.contains("<script") && !page.contains("http"),
+        "self-contained, no script"
+    );
 }

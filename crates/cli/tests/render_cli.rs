@@ -29,6 +29,7 @@ fn renders_every_format_to_files() {
     for (ext, magic) in [
         ("svg", &b"<svg"[..]),
         ("png", &b"\x89PNG"[..]),
+        ("pdf", &b"%PDF-"[..]),
         ("html", &b"<!DOCTYPE html>"[..]),
         ("xlsx", &b"PK"[..]),
         ("csv", &b"technique_id,name"[..]),
@@ -80,6 +81,104 @@ fn renders_every_format_to_files() {
         String::from_utf8_lossy(&run.stdout).matches("\r\n").count(),
         entries + 1
     );
+}
+
+#[test]
+fn page_fitting_is_reported_and_options_apply() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // Letter landscape: the size used is reported, with a hint when below 6 pt.
+    let out = dir.path().join("letter.svg");
+    let run = navlayer()
+        .arg("render")
+        .arg(m1038())
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .expect("run");
+    assert!(run.status.success());
+    let err = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        err.contains("render: letter landscape, cell text "),
+        "{err}"
+    );
+    assert!(err.contains("--fit auto"), "{err}");
+    let svg = std::fs::read_to_string(&out).expect("svg");
+    assert!(svg.contains(r#"width="11in" height="8.5in" viewBox="0 0 792 612""#));
+    // --fit auto: a poster, text at least 6 pt.
+    let out = dir.path().join("auto.pdf");
+    let run = navlayer()
+        .args(["render", "--fit", "auto"])
+        .arg(m1038())
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .expect("run");
+    assert!(run.status.success());
+    let err = String::from_utf8_lossy(&run.stderr);
+    let line = err
+        .lines()
+        .find(|l| l.starts_with("render: "))
+        .expect("report");
+    let size: f64 = line
+        .split("cell text ")
+        .nth(1)
+        .and_then(|t| t.split(' ').next())
+        .and_then(|t| t.parse().ok())
+        .expect("a size");
+    assert!(size >= 6.0, "{line}");
+    assert!(!line.starts_with("render: letter"), "{line}");
+    // A stated minimum the page cannot give: exit 1 with a hint.
+    let run = navlayer()
+        .args(["render", "--min-font-size", "6", "-f", "svg"])
+        .arg(m1038())
+        .output()
+        .expect("run");
+    assert_eq!(run.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&run.stderr).contains("--fit auto"));
+    // Layout, sub-techniques, scores, header parts, theme, embedded font.
+    let run = navlayer()
+        .args([
+            "render",
+            "-f",
+            "svg",
+            "--layout",
+            "flat",
+            "--subtechniques",
+            "none",
+            "--scores",
+            "none",
+            "--no-platforms",
+            "--theme",
+            "dark",
+            "--embed-font",
+            "--annotated-only",
+        ])
+        .arg(m1038())
+        .output()
+        .expect("run");
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let svg = String::from_utf8_lossy(&run.stdout);
+    assert!(svg.contains("@font-face") && svg.contains(r##"fill="#1a1a23""##));
+    assert!(!svg.contains(">platforms<"));
+    assert!(!svg.contains(r#"class="technique sub""#));
+    // Bad option values are usage errors.
+    for bad in [
+        &["--layout", "sideways"][..],
+        &["--dpi", "0"],
+        &["--comment-color", "nope"],
+    ] {
+        let run = navlayer()
+            .args(["render", "-f", "svg"])
+            .args(bad)
+            .arg(m1038())
+            .output()
+            .expect("run");
+        assert_eq!(run.status.code(), Some(2), "{bad:?}");
+    }
 }
 
 #[test]

@@ -185,13 +185,12 @@ pub fn parse_layers_with(
         });
     }
     let (text, encoding_note) = decode(bytes, source)?;
-    let (value, duplicates, mut techniques) = parse_json(&text, source)?;
-    let mut techniques_of = |index: Option<usize>| {
-        techniques
-            .iter()
-            .position(|(i, _)| *i == index)
-            .map(|n| techniques.swap_remove(n).1)
-    };
+    let (value, duplicates, techniques) = parse_json(&text, source)?;
+    // By layer (linear: a file of 20,000 layers must not search a list per layer).
+    let mut techniques: std::collections::HashMap<Option<usize>, Vec<RawItem>> =
+        techniques.into_iter().collect();
+    let mut techniques_of = |index: Option<usize>| techniques.remove(&index);
+    let mut duplicates_of = duplicates_by_layer(duplicates, matches!(value, Value::Object(_)));
     let mut file_findings: Vec<Finding> = Vec::new();
     if let Some(note) = encoding_note {
         file_findings.push(Finding::info("", note));
@@ -244,30 +243,75 @@ pub fn parse_layers_with(
         }
     };
     let mut out = Vec::with_capacity(items.len());
-    for (prefix, map, techniques) in items {
+    let single = items.len() == 1 && items[0].0.is_empty();
+    for (i, (prefix, map, techniques)) in items.into_iter().enumerate() {
         let mut loaded = load_one(map, techniques, prefix, source)?;
         let mut pre: Vec<Finding> = file_findings.clone();
-        for d in &duplicates {
-            let mine = if loaded.pointer_prefix.is_empty() {
-                true
-            } else {
-                d.starts_with(&format!("{}/", loaded.pointer_prefix))
+        let mine = duplicates_of
+            .remove(&if single { None } else { Some(i) })
+            .unwrap_or_default();
+        for d in mine {
+            let message = match d {
+                Duplicate::Key(d) => {
+                    let key = d.rsplit('/').next().unwrap_or("").to_string();
+                    (d, format!(
+                        "duplicate key {key:?}: the object names it more than once; the last value is used (as the Navigator does)"
+                    ))
+                }
+                Duplicate::More(n) => (
+                    loaded.pointer_prefix.clone(),
+                    format!("{n} more duplicate keys (only the first {MAX_DUPLICATE_FINDINGS} are listed)"),
+                ),
             };
-            if mine {
-                pre.push(Finding::error(
-                    d.clone(),
-                    format!(
-                        "duplicate key {:?}: the object names it more than once; the last value is used (as the Navigator does)",
-                        d.rsplit('/').next().unwrap_or("")
-                    ),
-                ));
-            }
+            pre.push(Finding::error(message.0, message.1));
         }
         pre.append(&mut loaded.findings);
         loaded.findings = pre;
         out.push(loaded);
     }
     Ok(out)
+}
+
+/// Duplicate keys listed one by one; past this many a file gets one finding with the count (a
+/// hostile file can repeat a key millions of times).
+pub const MAX_DUPLICATE_FINDINGS: usize = 1_000;
+
+/// A duplicate-key finding to report.
+enum Duplicate {
+    /// The pointer of a repeated key.
+    Key(String),
+    /// How many more were found than [`MAX_DUPLICATE_FINDINGS`].
+    More(usize),
+}
+
+/// Duplicate keys by the layer they are in: all of them for a file holding one layer object
+/// (`single`, key `None`), else by the index `i` of their `/i/…` pointer (`Some(i)`).
+fn duplicates_by_layer(
+    (pointers, more): (Vec<String>, usize),
+    single: bool,
+) -> std::collections::HashMap<Option<usize>, Vec<Duplicate>> {
+    let mut out: std::collections::HashMap<Option<usize>, Vec<Duplicate>> =
+        std::collections::HashMap::new();
+    for d in pointers {
+        let layer = if single {
+            None
+        } else {
+            match d
+                .strip_prefix('/')
+                .and_then(|rest| rest.split_once('/'))
+                .and_then(|(first, _)| first.parse::<usize>().ok())
+            {
+                Some(i) => Some(i),
+                None => continue,
+            }
+        };
+        out.entry(layer).or_default().push(Duplicate::Key(d));
+    }
+    if more > 0 {
+        let first = if single { None } else { Some(0) };
+        out.entry(first).or_default().push(Duplicate::More(more));
+    }
+    out
 }
 
 fn type_name(v: &Value) -> &'static str {
@@ -433,6 +477,8 @@ fn decode<'a>(
 #[derive(Default)]
 struct ParseCtx {
     duplicates: Vec<String>,
+    /// Duplicates found past [`MAX_DUPLICATE_FINDINGS`] (counted, not listed).
+    more_duplicates: usize,
     /// The `techniques` arrays of the layer objects, parsed straight into [`RawItem`]s (the
     /// layer object holds an empty array in their place): the layer's index in a top-level
     /// array (`None` for a top-level object) and its items.
@@ -440,6 +486,15 @@ struct ParseCtx {
 }
 
 impl ParseCtx {
+    fn duplicate(&mut self, key: &str) {
+        if self.duplicates.len() < MAX_DUPLICATE_FINDINGS {
+            self.duplicates
+                .push(format!("/{}", escape_pointer_segment(key)));
+        } else {
+            self.more_duplicates += 1;
+        }
+    }
+
     fn prefix_since(&mut self, since: usize, segment: &str) {
         for d in &mut self.duplicates[since..] {
             d.insert_str(0, segment);
@@ -547,8 +602,7 @@ impl<'de> Visitor<'de> for ValueSeed<'_> {
                 ctx.prefix_since(before, &escape_pointer_segment(&key));
             }
             if out.contains_key(&key) {
-                ctx.duplicates
-                    .push(format!("/{}", escape_pointer_segment(&key)));
+                ctx.duplicate(&key);
             }
             drop(ctx);
             out.insert(key, value);
@@ -705,7 +759,10 @@ impl<'de> Visitor<'de> for EntrySeed<'_> {
             .map(RawItem::Other)
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawItem, A::Error> {
-        let mut out = SmallMap(Vec::with_capacity(8));
+        let mut out = SmallMap {
+            items: Vec::with_capacity(8),
+            index: None,
+        };
         while let Some(key) = map.next_key_seed(KeySeed)? {
             let before = self.ctx.borrow().duplicates.len();
             let value = map.next_value_seed(ValueSeed::inner(self.ctx))?;
@@ -714,8 +771,7 @@ impl<'de> Visitor<'de> for EntrySeed<'_> {
                 ctx.prefix_since(before, &escape_pointer_segment(&key));
             }
             if out.contains_key(&key) {
-                ctx.duplicates
-                    .push(format!("/{}", escape_pointer_segment(&key)));
+                ctx.duplicate(&key);
             }
             drop(ctx);
             out.insert_key(key, value);
@@ -754,9 +810,14 @@ impl<'de> Visitor<'de> for KeySeed {
     }
 }
 
-/// A parsed file: the JSON value, the duplicate keys, and the layers' `techniques` arrays
+/// A parsed file: the JSON value, the duplicate keys (listed, and the count of those not
+/// listed), and the layers' `techniques` arrays
 /// (see [`ParseCtx::techniques`]).
-type Parsed = (Value, Vec<String>, Vec<(Option<usize>, Vec<RawItem>)>);
+type Parsed = (
+    Value,
+    (Vec<String>, usize),
+    Vec<(Option<usize>, Vec<RawItem>)>,
+);
 
 fn parse_json(text: &str, source: &str) -> Result<Parsed, LayerError> {
     if text.trim().is_empty() {
@@ -782,7 +843,7 @@ fn parse_json(text: &str, source: &str) -> Result<Parsed, LayerError> {
     match result {
         Ok(v) => {
             let ctx = ctx.into_inner();
-            Ok((v, ctx.duplicates, ctx.techniques))
+            Ok((v, (ctx.duplicates, ctx.more_duplicates), ctx.techniques))
         }
         Err(e) => Err(json_error(&e, text, source)),
     }
@@ -868,38 +929,74 @@ impl ObjMap for Map<String, Value> {
 /// A JSON object as a list of properties in file order, for the many small objects of the
 /// `techniques` array: cheaper to build than a [`Map`] and with the same semantics (a repeated
 /// key keeps its first position and takes the last value; `remove` moves the last property into
-/// the removed one's place).
+/// the removed one's place). A linear scan serves the usual handful of properties; past
+/// [`SmallMap::INDEX_FROM`] a hash index takes over, so a hostile entry with 80,000 properties
+/// is read in linear time.
 #[derive(Default)]
-struct SmallMap(Vec<(Cow<'static, str>, Value)>);
+struct SmallMap {
+    items: Vec<(Cow<'static, str>, Value)>,
+    /// Position of each key, once the map holds more than [`SmallMap::INDEX_FROM`] properties.
+    index: Option<std::collections::HashMap<String, usize>>,
+}
 
 impl SmallMap {
+    const INDEX_FROM: usize = 16;
+
+    fn from_items(items: Vec<(Cow<'static, str>, Value)>) -> SmallMap {
+        let mut m = SmallMap { items, index: None };
+        m.build_index();
+        m
+    }
+    fn build_index(&mut self) {
+        if self.index.is_none() && self.items.len() > Self::INDEX_FROM {
+            let mut index = std::collections::HashMap::with_capacity(self.items.len() * 2);
+            for (i, (k, _)) in self.items.iter().enumerate() {
+                index.entry(k.to_string()).or_insert(i);
+            }
+            self.index = Some(index);
+        }
+    }
     fn position(&self, key: &str) -> Option<usize> {
-        self.0.iter().position(|(k, _)| k == key)
+        match &self.index {
+            Some(index) => index.get(key).copied(),
+            None => self.items.iter().position(|(k, _)| k == key),
+        }
     }
     fn insert_key(&mut self, key: Cow<'static, str>, value: Value) -> Option<Value> {
         match self.position(&key) {
-            Some(i) => Some(std::mem::replace(&mut self.0[i].1, value)),
+            Some(i) => Some(std::mem::replace(&mut self.items[i].1, value)),
             None => {
-                self.0.push((key, value));
+                if let Some(index) = &mut self.index {
+                    index.insert(key.to_string(), self.items.len());
+                }
+                self.items.push((key, value));
+                self.build_index();
                 None
             }
         }
     }
     fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.items.is_empty()
     }
 }
 
 impl ObjMap for SmallMap {
     fn get(&self, key: &str) -> Option<&Value> {
-        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+        self.position(key).map(|i| &self.items[i].1)
     }
     fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
-        self.0.iter_mut().find(|(k, _)| k == key).map(|(_, v)| v)
+        self.position(key).map(|i| &mut self.items[i].1)
     }
     fn remove(&mut self, key: &str) -> Option<Value> {
         let i = self.position(key)?;
-        Some(self.0.swap_remove(i).1)
+        let (_, value) = self.items.swap_remove(i);
+        if let Some(index) = &mut self.index {
+            index.remove(key);
+            if let Some((moved, _)) = self.items.get(i) {
+                index.insert(moved.to_string(), i);
+            }
+        }
+        Some(value)
     }
     fn insert(&mut self, key: String, value: Value) -> Option<Value> {
         self.insert_key(Cow::Owned(key), value)
@@ -1293,7 +1390,7 @@ fn version_text(v: &Value) -> Option<String> {
 fn technique_entry(m: SmallMap) -> Result<TechniqueEntry, String> {
     let mut e = TechniqueEntry::default();
     let mut has_id = false;
-    for (k, v) in m.0 {
+    for (k, v) in m.items {
         match (k.as_ref(), v) {
             ("techniqueID", Value::String(s)) => {
                 e.technique_id = s;
@@ -1492,6 +1589,7 @@ fn load_one(
         if let Some(Value::Array(ps)) = f.get_mut("platforms") {
             let mut renamed = Vec::new();
             let mut out: Vec<Value> = Vec::with_capacity(ps.len());
+            let mut seen = std::collections::HashSet::with_capacity(ps.len());
             for p in ps.drain(..) {
                 let s = p.as_str().unwrap_or_default();
                 let new = match s {
@@ -1509,7 +1607,7 @@ fn load_one(
                     }
                     None => p,
                 };
-                if !out.contains(&v) {
+                if seen.insert(v.as_str().unwrap_or_default().to_string()) {
                     out.push(v);
                 }
             }
@@ -1647,7 +1745,7 @@ fn load_one(
             None => std::mem::take(list)
                 .into_iter()
                 .map(|v| match v {
-                    Value::Object(m) => RawItem::Object(SmallMap(
+                    Value::Object(m) => RawItem::Object(SmallMap::from_items(
                         m.into_iter().map(|(k, v)| (Cow::Owned(k), v)).collect(),
                     )),
                     other => RawItem::Other(other),

@@ -246,6 +246,36 @@ fn check_metadata(out: &mut Vec<Finding>, base: &str, items: &[MetadataItem]) {
     }
 }
 
+/// The scheme of `url` as a browser's URL parser reads it (the WHATWG URL Standard, "basic URL
+/// parser"): leading and trailing C0 controls and spaces are stripped and every tab, line feed
+/// and carriage return is removed first (so `java\tscript:` is `javascript:`), then the scheme
+/// is an ASCII letter followed by letters, digits, `+`, `-` or `.` up to a `:`, lower-cased.
+/// `None` when there is no scheme (a relative URL).
+pub fn url_scheme(url: &str) -> Option<String> {
+    let c0_or_space = |c: char| c <= '\u{20}';
+    let trimmed = url.trim_matches(c0_or_space);
+    let mut scheme = String::new();
+    for c in trimmed.chars().filter(|c| !matches!(c, '\t' | '\n' | '\r')) {
+        if c == ':' {
+            return (!scheme.is_empty()).then_some(scheme);
+        }
+        let ok = if scheme.is_empty() {
+            c.is_ascii_alphabetic()
+        } else {
+            c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')
+        };
+        if !ok {
+            return None;
+        }
+        scheme.push(c.to_ascii_lowercase());
+    }
+    None
+}
+
+/// Link schemes a layer may use: web pages and mail. Everything else (`javascript:`,
+/// `vbscript:`, `data:`, `file:`, …) is refused, however it is disguised.
+pub const LINK_SCHEMES: [&str; 3] = ["http", "https", "mailto"];
+
 fn check_links(out: &mut Vec<Finding>, base: &str, items: &[LinkItem]) {
     for (i, l) in items.iter().enumerate() {
         if l.divider == Some(true) {
@@ -253,25 +283,17 @@ fn check_links(out: &mut Vec<Finding>, base: &str, items: &[LinkItem]) {
         }
         let p = format!("{base}/{i}");
         match (&l.label, &l.url) {
-            (Some(_), Some(url)) => {
-                let lower = url.trim().to_ascii_lowercase();
-                let has_scheme = lower.split_once(':').is_some_and(|(s, _)| {
-                    !s.is_empty()
-                        && s.bytes()
-                            .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))
-                });
-                if !has_scheme {
-                    out.push(Finding::warning(
-                        format!("{p}/url"),
-                        format!("link url {url:?} has no protocol; the Navigator needs e.g. \"https://…\""),
-                    ));
-                } else if lower.starts_with("javascript:") || lower.starts_with("data:") {
-                    out.push(Finding::error(
-                        format!("{p}/url"),
-                        format!("link url {url:?} uses a script-capable scheme; only http(s) and similar are safe"),
-                    ));
-                }
-            }
+            (Some(_), Some(url)) => match url_scheme(url) {
+                None => out.push(Finding::warning(
+                    format!("{p}/url"),
+                    format!("link url {url:?} has no protocol; the Navigator needs e.g. \"https://…\""),
+                )),
+                Some(scheme) if LINK_SCHEMES.contains(&scheme.as_str()) => {}
+                Some(scheme) => out.push(Finding::error(
+                    format!("{p}/url"),
+                    format!("link url {url:?} uses the scheme {scheme:?} (as a browser reads it); only http, https and mailto links are allowed"),
+                )),
+            },
             _ => out.push(Finding::warning(
                 p,
                 "link needs both a label and a url (or \"divider\": true); the Navigator drops it",
@@ -776,6 +798,55 @@ mod tests {
         assert!(has("/techniques/1", Severity::Warning), "{f:#?}");
         assert!(has("/techniques/2/techniqueID", Severity::Error), "{f:#?}");
         assert!(has("/sorting", Severity::Error), "{f:#?}");
+    }
+
+    #[test]
+    fn urls_are_judged_as_browsers_parse_them() {
+        for (url, scheme) in [
+            ("https://attack.mitre.org/", Some("https")),
+            ("  HTTP://x", Some("http")),
+            ("mailto:soc@example.org", Some("mailto")),
+            ("java\tscript:alert(1)", Some("javascript")),
+            ("java\nscript:alert(1)", Some("javascript")),
+            ("jav\r\nascript:alert(1)", Some("javascript")),
+            ("\u{1}javascript:alert(1)", Some("javascript")),
+            ("\u{0} \tjavascript:alert(1)", Some("javascript")),
+            ("vbscript:msgbox(1)", Some("vbscript")),
+            ("VBScript:msgbox(1)", Some("vbscript")),
+            ("data:text/html,<script>", Some("data")),
+            ("attack.mitre.org/techniques", None),
+            ("/relative/path", None),
+            ("1http://x", None),
+            ("\u{a0}javascript:alert(1)", None),
+        ] {
+            assert_eq!(url_scheme(url).as_deref(), scheme, "{url:?}");
+        }
+        let link = |url: &str| LinkItem {
+            label: Some("x".into()),
+            url: Some(url.into()),
+            ..Default::default()
+        };
+        for bad in [
+            "java\tscript:alert(1)",
+            "\u{1}javascript:x",
+            "vbscript:x",
+            "data:x",
+            "file:///etc/passwd",
+        ] {
+            let mut out = Vec::new();
+            check_links(&mut out, "/links", &[link(bad)]);
+            assert!(
+                out.len() == 1
+                    && out[0].severity == Severity::Error
+                    && out[0].pointer == "/links/0/url",
+                "{bad:?}: {out:?}"
+            );
+        }
+        for good in ["https://attack.mitre.org", "mailto:a@b.c"] {
+            let mut out = Vec::new();
+            check_links(&mut out, "/links", &[link(good)]);
+            assert!(out.is_empty(), "{good:?}: {out:?}");
+        }
     }
 
     #[test]

@@ -4,13 +4,19 @@ use serde::Serialize;
 
 use crate::model::{Layer, Versions};
 
+/// The Navigator version navlayer writes in `versions.navigator` when a layer has none (the one
+/// attack.mitre.org's layers name).
+pub const NAVIGATOR_VERSION: &str = "5.3.2";
+
 /// JSON layout of the written file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Style {
-    /// Indented by four spaces, as the Navigator and mitreattack-python write layers, with a final
-    /// newline.
+    /// Indented by tabs, as the Navigator writes layers (`JSON.stringify(layer, null, '\t')` in
+    /// its `view-model.ts`), with a final newline.
     #[default]
     Pretty,
+    /// Indented by four spaces, as mitreattack-python writes layers, with a final newline.
+    Spaces,
     /// One line, no spaces, no final newline.
     Compact,
 }
@@ -26,8 +32,13 @@ fn as_45(layer: &Layer) -> Layer {
 fn render<T: Serialize>(value: &T, style: Style) -> String {
     let mut out = Vec::with_capacity(4096);
     let result = match style {
-        Style::Pretty => {
-            let fmt = serde_json::ser::PrettyFormatter::with_indent(b"    ");
+        Style::Pretty | Style::Spaces => {
+            let indent: &[u8] = if style == Style::Pretty {
+                b"\t"
+            } else {
+                b"    "
+            };
+            let fmt = serde_json::ser::PrettyFormatter::with_indent(indent);
             let mut ser = serde_json::Serializer::with_formatter(&mut out, fmt);
             value.serialize(&mut ser)
         }
@@ -36,7 +47,7 @@ fn render<T: Serialize>(value: &T, style: Style) -> String {
     // Serialising the model cannot fail (string keys only); keep whatever was written if it did.
     let _ = result;
     let mut s = String::from_utf8(out).unwrap_or_default();
-    if style == Style::Pretty {
+    if style != Style::Compact {
         s.push('\n');
     }
     s
@@ -70,8 +81,20 @@ mod tests {
         let s = to_json(&l, Style::Compact);
         assert!(s.contains(r#""versions":{"layer":"4.5"}"#), "{s}");
         assert!(s.contains(r#""score":3"#), "{s}");
-        let p = to_json_many(&[l.clone(), l], Style::Pretty);
+        let p = to_json_many(&[l.clone(), l.clone()], Style::Spaces);
         assert!(p.starts_with("[\n    {\n        \"name\""), "{p}");
         assert!(p.ends_with("]\n"));
+    }
+
+    #[test]
+    fn pretty_indents_by_tabs_as_the_navigator_writes() {
+        let l = Layer::new("n", "enterprise-attack");
+        let p = to_json(&l, Style::Pretty);
+        assert!(
+            p.starts_with("{\n\t\"name\": \"n\",\n\t\"versions\": {\n\t\t\"layer\": \"4.5\""),
+            "{p}"
+        );
+        assert!(p.ends_with("}\n"));
+        assert_eq!(Style::default(), Style::Pretty);
     }
 }

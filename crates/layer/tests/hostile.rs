@@ -188,3 +188,113 @@ fn scores_round_trip_exactly() {
         assert_eq!(back[0].layer.techniques[0].score, Some(score), "{score}");
     }
 }
+
+/// Runs `f` and fails when it takes longer than `limit`: a liveness bound for inputs that were
+/// quadratic (each case took 20–50 s before; linear reading takes well under a second, even in
+/// a debug build), not a performance target.
+fn within<T>(limit_s: u64, what: &str, f: impl FnOnce() -> T) -> T {
+    let start = std::time::Instant::now();
+    let out = f();
+    let took = start.elapsed();
+    assert!(
+        took < std::time::Duration::from_secs(limit_s),
+        "{what} took {took:?} (limit {limit_s} s): quadratic again?"
+    );
+    out
+}
+
+#[test]
+fn a_technique_entry_with_80000_properties_is_read_in_linear_time() {
+    let mut entry = String::from(r#"{"techniqueID":"T1059","score":1"#);
+    for i in 0..80_000 {
+        entry.push_str(&format!(r#","k{i}":{i}"#));
+    }
+    entry.push_str(r#","k7":"last","score":2}"#);
+    let text = format!(r#"{{"name":"x","domain":"enterprise-attack","techniques":[{entry}]}}"#);
+    // A debug build on a loaded machine takes a few seconds; the quadratic reader took 47 s
+    // in a release build.
+    let layers = within(30, "80,000 properties", || {
+        parse_layers(text.as_bytes(), "h.json").expect("reads")
+    });
+    let t = &layers[0].layer.techniques[0];
+    // Repeated keys keep their first position and take the last value, as before.
+    assert_eq!(t.score, Some(2.0));
+    assert_eq!(t.extra.len(), 80_000);
+    assert_eq!(t.extra.get("k7"), Some(&serde_json::json!("last")));
+    assert_eq!(t.extra.keys().nth(7).map(String::as_str), Some("k7"));
+    let dups: Vec<_> = layers[0]
+        .findings
+        .iter()
+        .filter(|f| f.message.starts_with("duplicate key"))
+        .map(|f| f.pointer.as_str())
+        .collect();
+    assert_eq!(dups, ["/techniques/0/k7", "/techniques/0/score"]);
+    within(10, "checking 80,000 properties", || {
+        navlayer_layer::validate::check_layer(&layers[0].layer)
+    });
+}
+
+#[test]
+fn a_filter_of_100000_platforms_is_read_and_validated_in_linear_time() {
+    let platforms: Vec<String> = (0..100_000).map(|i| format!("\"p{i}\"")).collect();
+    let text = format!(
+        r#"{{"name":"x","domain":"enterprise-attack","versions":{{"layer":"4.5"}},"filters":{{"platforms":[{},"windows","Windows"]}},"techniques":[]}}"#,
+        platforms.join(",")
+    );
+    let layers = within(10, "100,000 platforms", || {
+        parse_layers(text.as_bytes(), "h.json").expect("reads")
+    });
+    let kept = layers[0]
+        .layer
+        .filters
+        .as_ref()
+        .unwrap()
+        .platforms
+        .as_ref()
+        .unwrap();
+    // Duplicates (after renaming old names) are dropped, the order kept.
+    assert_eq!(kept.len(), 100_001);
+    assert_eq!(kept.last().map(String::as_str), Some("Windows"));
+    let cat = navlayer_testdata::catalogue("enterprise-attack-18.1.json");
+    let findings = within(10, "validating 100,000 platforms", || {
+        navlayer_layer::validate::validate_with_catalogue(&layers[0].layer, &cat)
+    });
+    assert_eq!(
+        findings
+            .iter()
+            .filter(|f| f.pointer.starts_with("/filters/platforms/"))
+            .count(),
+        100_000
+    );
+}
+
+#[test]
+fn twenty_thousand_layers_with_duplicate_keys_are_read_in_linear_time() {
+    let one = r#"{"name":"same","name":"same","domain":"enterprise-attack","techniques":[{"techniqueID":"T1059","score":1,"score":2}]}"#;
+    let text = format!("[{}]", vec![one; 20_000].join(","));
+    let layers = within(20, "20,000 layers", || {
+        parse_layers(text.as_bytes(), "h.json").expect("reads")
+    });
+    assert_eq!(layers.len(), 20_000);
+    // Each layer gets its own duplicates while the file's first 1,000 are listed; the count of
+    // the rest is reported once.
+    let of = |i: usize| {
+        layers[i]
+            .findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error && f.message.contains("duplicate"))
+            .map(|f| f.pointer.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(of(1), ["/1/name", "/1/techniques/0/score"]);
+    assert!(of(0).iter().any(|p| p == "/0/name"));
+    assert!(
+        layers[0]
+            .findings
+            .iter()
+            .any(|f| f.message == "39000 more duplicate keys (only the first 1000 are listed)"),
+        "{:?}",
+        of(0)
+    );
+    assert!(of(19_999).is_empty());
+}

@@ -35,6 +35,9 @@ pub enum MigrateError {
         /// Its domain.
         to_domain: Domain,
     },
+    /// A changelog was asked for no pair of releases.
+    #[error("no pair of releases to compare")]
+    NoReleasePair,
     /// A report or layer could not be serialized.
     #[error("cannot serialize the {what}: {source}")]
     Serialize {

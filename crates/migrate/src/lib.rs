@@ -22,12 +22,18 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod changelog;
+mod changelog_render;
 mod classify;
 mod diff;
 mod error;
 mod migrate;
+mod platforms;
 mod report;
 
+pub use changelog::{
+    Category, ChangeItem, ChangeType, Changelog, DomainChanges, ObjectRef, RelationChanges,
+};
 pub use classify::{
     pick_source_release, technique_by_id, version_change, Change, ReleasePair, Resolution,
 };
@@ -37,4 +43,5 @@ pub use migrate::{
     merge_into, migrate_layer, Action, Destination, EntryReport, LayerReport, MergeReport,
     MigrateOptions, Migration, TacticChange, TacticReason,
 };
+pub use platforms::{remap_platforms, PlatformChange};
 pub use report::{render_reports, ReportFormat};

@@ -7,6 +7,7 @@ use navlayer_layer::{Layer, LinkItem, MetadataItem, TechniqueEntry, Versions};
 use serde::Serialize;
 
 use crate::classify::{Change, ReleasePair, Resolution};
+use crate::platforms::{remap_platforms, PlatformChange};
 use crate::MigrateError;
 
 /// Choices the user makes.
@@ -178,6 +179,9 @@ pub struct LayerReport {
     pub entries: Vec<EntryReport>,
     /// Merges.
     pub merges: Vec<MergeReport>,
+    /// Platform names of `filters.platforms` renamed or dropped (also listed in `notes`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub platforms: Vec<PlatformChange>,
 }
 
 impl LayerReport {
@@ -441,6 +445,19 @@ pub fn migrate_layer(
     let versions = migrated.versions.get_or_insert_with(Versions::default);
     let named_release = versions.attack.clone();
     versions.attack = Some(to.release().major.to_string());
+    let mut platforms = Vec::new();
+    if let Some(list) = migrated.filters.as_mut().and_then(|f| f.platforms.as_mut()) {
+        let (remapped, changes) = remap_platforms(from, to, list);
+        *list = remapped;
+        platforms = changes;
+    }
+    let notes: Vec<String> = platforms
+        .iter()
+        .map(|c: &PlatformChange| match &c.to {
+            Some(new) => format!("filters.platforms: {:?} -> {new:?} ({})", c.from, c.reason),
+            None => format!("filters.platforms: {:?} {}", c.from, c.reason),
+        })
+        .collect();
 
     let mut counts = BTreeMap::new();
     let mut actions = BTreeMap::new();
@@ -455,13 +472,14 @@ pub fn migrate_layer(
         named_release,
         from: from.release().to_string(),
         to: to.release().to_string(),
-        notes: Vec::new(),
+        notes,
         input_entries: layer.techniques.len(),
         output_entries: migrated.techniques.len(),
         counts,
         actions,
         entries: reports,
         merges,
+        platforms,
     };
     Ok(Migration {
         layer: migrated,

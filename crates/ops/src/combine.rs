@@ -134,18 +134,26 @@ fn variable_range(count: usize) -> String {
     }
 }
 
+/// Checks a number of layers to combine: 1 to 26 (the variables a–z). Callers that load layers
+/// check the count of names or files with this first, so a request naming a large layer 300
+/// times is refused before anything is loaded.
+pub fn check_layer_count(count: usize) -> Result<(), OpsError> {
+    if count == 0 {
+        return Err(OpsError::LayerCount("no layer to combine".into()));
+    }
+    if count > crate::expr::MAX_VARIABLES {
+        return Err(OpsError::LayerCount(format!(
+            "{count} layers given, but the variables a–z bind at most {}",
+            crate::expr::MAX_VARIABLES
+        )));
+    }
+    Ok(())
+}
+
 /// Checks that layers can be combined: 1 to 26 of them, one domain, one ATT&CK major version
 /// (among the layers that state one).
 pub fn check_compatible(layers: &[Layer]) -> Result<(), OpsError> {
-    if layers.is_empty() {
-        return Err(OpsError::LayerCount("no layer to combine".into()));
-    }
-    if layers.len() > crate::expr::MAX_VARIABLES {
-        return Err(OpsError::LayerCount(format!(
-            "{} layers given, but the variables a–z bind at most 26",
-            layers.len()
-        )));
-    }
+    check_layer_count(layers.len())?;
     let domain_key = |d: &str| {
         navlayer_attack::Domain::parse_lenient(d)
             .map(|d| d.stix_name().to_string())

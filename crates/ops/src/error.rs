@@ -13,7 +13,7 @@ pub enum OpsError {
         value: String,
     },
     /// The score expression does not parse.
-    #[error("bad expression at column {column}: {message}\n  {expression}\n  {caret}", caret = caret(*column))]
+    #[error("bad expression at column {column}: {message}\n{shown}", shown = excerpt(expression, *column))]
     ExpressionSyntax {
         /// The expression as given.
         expression: String,
@@ -23,7 +23,7 @@ pub enum OpsError {
         message: String,
     },
     /// The score expression names an unknown variable or function.
-    #[error("bad expression at column {column}: {message}\n  {expression}\n  {caret}", caret = caret(*column))]
+    #[error("bad expression at column {column}: {message}\n{shown}", shown = excerpt(expression, *column))]
     ExpressionName {
         /// The expression as given.
         expression: String,
@@ -33,8 +33,8 @@ pub enum OpsError {
         message: String,
     },
     /// The expression uses a variable that has no layer.
-    #[error("bad expression at column {column}: variable {variable} has no layer: {count} layer{s} given, so the variables are {range}\n  {expression}\n  {caret}",
-        caret = caret(*column), s = if *count == 1 { "" } else { "s" })]
+    #[error("bad expression at column {column}: variable {variable} has no layer: {count} layer{s} given, so the variables are {range}\n{shown}",
+        shown = excerpt(expression, *column), s = if *count == 1 { "" } else { "s" })]
     UnboundVariable {
         /// The expression as given.
         expression: String,
@@ -93,6 +93,32 @@ pub enum OpsError {
     UnknownInheritField(String),
 }
 
-fn caret(column: usize) -> String {
-    format!("{}^", " ".repeat(column.saturating_sub(1)))
+/// Characters of the expression shown on each side of the column in an error.
+const EXCERPT_SIDE: usize = 60;
+
+/// The expression around `column` (at most [`EXCERPT_SIDE`] characters on each side, `…` where
+/// cut) and a caret under the column, indented two spaces. Control and bidirectional-override
+/// characters are shown as `?` so a hostile expression cannot drive the terminal, and so the caret
+/// stays aligned.
+fn excerpt(expression: &str, column: usize) -> String {
+    let chars: Vec<char> = expression.chars().collect();
+    let at = column.saturating_sub(1).min(chars.len());
+    let start = at.saturating_sub(EXCERPT_SIDE);
+    let end = (at + EXCERPT_SIDE).min(chars.len());
+    let mut line = String::from("  ");
+    let mut caret = String::from("  ");
+    if start > 0 {
+        line.push('…');
+        caret.push(' ');
+    }
+    for &c in &chars[start..end] {
+        let bidi = matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+        line.push(if c.is_control() || bidi { '?' } else { c });
+    }
+    if end < chars.len() {
+        line.push('…');
+    }
+    caret.push_str(&" ".repeat(at - start));
+    caret.push('^');
+    format!("{line}\n{caret}")
 }

@@ -26,6 +26,13 @@
 //!   comparisons give booleans; a boolean result becomes 1 or 0.
 //! * A result that is not a real number (the square root or a fractional power of a negative
 //!   number) is an error, as in the Navigator.
+//!
+//! Hostile expressions are bounded: at most [`MAX_TOKENS`] tokens and [`MAX_DEPTH`] levels of
+//! nesting (parentheses, calls, unary operators, `^`, `?:`, `%`/`mod`), each refused with
+//! an [`OpsError::ExpressionSyntax`] naming the limit. Left-associative chains (`a + b + …`,
+//! `a * b * …`, `and`, `or`, `xor`) are one node evaluated in a loop, and `x + p%` refers to the
+//! running value instead of copying `x`, so parsing and evaluation are linear in the input and
+//! their recursion stays within the nesting limit.
 
 use std::fmt::Write as _;
 
@@ -61,6 +68,16 @@ impl Value {
 /// Number of variables (`a` … `z`).
 pub const MAX_VARIABLES: usize = 26;
 
+/// Deepest nesting an expression may have: each parenthesis, function call, unary operator,
+/// `^`, `?` and `%`/`mod` opens a level. Real expressions nest a few levels; at 64 the parser and
+/// the evaluator need under 256 KiB of stack in a release build and about 1.5 MiB in a debug
+/// build, inside the 2 MiB of a tokio worker (typst's parser allows 256 on an 8 MiB main thread).
+pub const MAX_DEPTH: usize = 64;
+
+/// Most tokens (numbers, names, operators) an expression may have. An expression over 26 layers
+/// needs a few dozen; the cap keeps parsing, the tree and evaluation small whatever is sent.
+pub const MAX_TOKENS: usize = 10_000;
+
 /// A parsed score expression.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Expr {
@@ -79,12 +96,32 @@ enum Node {
     Paren(Box<Node>),
     Unary(UnOp, Box<Node>),
     Binary(BinOp, Box<Node>, Box<Node>),
+    /// A left-associative chain `x op y op z …` of one precedence level, evaluated in a loop
+    /// (a left-deep tree of 10,000 terms would need 10,000 stack frames to evaluate and drop).
+    Chain(Box<Node>, Vec<Link>),
     /// `x%` (= x / 100), remembered for the `a + 10%` rule.
     Percent(Box<Node>),
     /// Chained comparison: operands and the operators between them.
     Compare(Vec<CmpOp>, Vec<Node>),
     Cond(Box<Node>, Box<Node>, Box<Node>),
     Call(Func, Vec<Node>),
+}
+
+/// One step of a [`Node::Chain`]: `op node`, applied to the value so far.
+#[derive(Debug, Clone, PartialEq)]
+struct Link {
+    op: BinOp,
+    /// math.js's `x + p%` = `x + x * p%`: the operand is a percentage of the value so far
+    /// (kept as a flag, not a copy of `x`: copying made `x + 1% + 1% + …` exponential).
+    percent_of_running: bool,
+    node: Node,
+}
+
+/// An operator of the infix levels (see [`Parser::binary`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Infix {
+    Bin(BinOp),
+    Cmp(CmpOp),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -234,6 +271,12 @@ fn tokenize(chars: &[char], source: &str) -> Result<Vec<Token>, OpsError> {
             continue;
         }
         let column = i + 1;
+        if tokens.len() >= MAX_TOKENS {
+            return Err(syntax(
+                column,
+                format!("the expression has more than {MAX_TOKENS} tokens (numbers, names, operators); combine fewer terms"),
+            ));
+        }
         let rest: String = chars[i..chars.len().min(i + 3)].iter().collect();
         if let Some(op) = OPS3.iter().find(|op| rest.starts_with(**op)) {
             tokens.push(Token {
@@ -354,8 +397,10 @@ struct Parser<'a> {
     pos: usize,
     source: &'a str,
     variables: Vec<(usize, usize)>,
-    /// Nesting of `?` being parsed: a `:` then ends the true branch.
-    conditional_depth: usize,
+    /// Current nesting (see [`MAX_DEPTH`]), raised by [`Parser::enter`] where a construct
+    /// recurses: `(`, a call, `?`, a unary operator, `^`, and each `%`/`mod` of a chain. Every
+    /// cycle of the recursive descent passes through one of them.
+    depth: usize,
 }
 
 impl Parser<'_> {
@@ -381,6 +426,22 @@ impl Parser<'_> {
             column,
             message: message.into(),
         }
+    }
+
+    /// One level deeper; refused past [`MAX_DEPTH`]. Pair with [`Parser::leave`].
+    fn enter(&mut self) -> Result<(), OpsError> {
+        if self.depth >= MAX_DEPTH {
+            return Err(self.error(
+                self.peek().column,
+                format!("the expression nests deeper than {MAX_DEPTH} levels (parentheses, function calls, unary operators, ^, ?:, % and mod each open one)"),
+            ));
+        }
+        self.depth += 1;
+        Ok(())
+    }
+
+    fn leave(&mut self, levels: usize) {
+        self.depth -= levels;
     }
 
     /// The error for a token that cannot start or continue an expression here.
@@ -424,10 +485,21 @@ impl Parser<'_> {
     }
 
     fn conditional(&mut self) -> Result<Node, OpsError> {
-        let mut node = self.or()?;
+        let mut node = self.binary(0)?;
         while self.is_op("?") {
             self.advance();
-            self.conditional_depth += 1;
+            self.enter()?;
+            let branches = self.branches();
+            self.leave(1);
+            let (yes, no) = branches?;
+            node = Node::Cond(Box::new(node), Box::new(yes), Box::new(no));
+        }
+        Ok(node)
+    }
+
+    /// `yes : no` of a conditional.
+    fn branches(&mut self) -> Result<(Node, Node), OpsError> {
+        {
             let yes = self.conditional()?;
             if !self.is_op(":") {
                 return Err(self.error(
@@ -435,108 +507,82 @@ impl Parser<'_> {
                     "\":\" expected: the false part of \"cond ? x : y\" is missing",
                 ));
             }
-            self.conditional_depth -= 1;
             self.advance();
             let no = self.conditional()?;
-            node = Node::Cond(Box::new(node), Box::new(yes), Box::new(no));
-        }
-        Ok(node)
-    }
-
-    fn or(&mut self) -> Result<Node, OpsError> {
-        let mut node = self.xor()?;
-        while self.is_op("or") {
-            self.advance();
-            node = Node::Binary(BinOp::Or, Box::new(node), Box::new(self.xor()?));
-        }
-        Ok(node)
-    }
-
-    fn xor(&mut self) -> Result<Node, OpsError> {
-        let mut node = self.and()?;
-        while self.is_op("xor") {
-            self.advance();
-            node = Node::Binary(BinOp::Xor, Box::new(node), Box::new(self.and()?));
-        }
-        Ok(node)
-    }
-
-    fn and(&mut self) -> Result<Node, OpsError> {
-        let mut node = self.relational()?;
-        while self.is_op("and") {
-            self.advance();
-            node = Node::Binary(BinOp::And, Box::new(node), Box::new(self.relational()?));
-        }
-        Ok(node)
-    }
-
-    fn relational(&mut self) -> Result<Node, OpsError> {
-        let first = self.add_sub()?;
-        let mut ops = Vec::new();
-        let mut operands = vec![first];
-        loop {
-            let op = match &self.peek().tok {
-                Tok::Op("==") => CmpOp::Eq,
-                Tok::Op("!=") => CmpOp::Ne,
-                Tok::Op("<") => CmpOp::Lt,
-                Tok::Op("<=") => CmpOp::Le,
-                Tok::Op(">") => CmpOp::Gt,
-                Tok::Op(">=") => CmpOp::Ge,
-                _ => break,
-            };
-            self.advance();
-            ops.push(op);
-            operands.push(self.add_sub()?);
-        }
-        if ops.is_empty() {
-            Ok(operands.pop().unwrap_or(Node::Num(0.0)))
-        } else {
-            Ok(Node::Compare(ops, operands))
+            Ok((yes, no))
         }
     }
 
-    fn add_sub(&mut self) -> Result<Node, OpsError> {
-        let mut node = self.mul_div()?;
-        loop {
-            let op = if self.is_op("+") {
-                BinOp::Add
-            } else if self.is_op("-") {
-                BinOp::Sub
-            } else {
-                break;
-            };
-            self.advance();
-            let right = self.mul_div()?;
-            // math.js: `x + p%` means `x + x * p%`.
-            let right = if matches!(right, Node::Percent(_)) {
-                Node::Binary(BinOp::Mul, Box::new(node.clone()), Box::new(right))
-            } else {
-                right
-            };
-            node = Node::Binary(op, Box::new(node), Box::new(right));
-        }
-        Ok(node)
+    /// The infix operator at the cursor, with its level: `or` 0, `xor` 1, `and` 2, comparisons
+    /// 3, `+ -` 4, `* /` 5 (implicit multiplication, `%` and the rest bind tighter).
+    fn infix(&self) -> Option<(Infix, u8)> {
+        let Tok::Op(op) = &self.peek().tok else {
+            return None;
+        };
+        Some(match *op {
+            "or" => (Infix::Bin(BinOp::Or), 0),
+            "xor" => (Infix::Bin(BinOp::Xor), 1),
+            "and" => (Infix::Bin(BinOp::And), 2),
+            "==" => (Infix::Cmp(CmpOp::Eq), 3),
+            "!=" => (Infix::Cmp(CmpOp::Ne), 3),
+            "<" => (Infix::Cmp(CmpOp::Lt), 3),
+            "<=" => (Infix::Cmp(CmpOp::Le), 3),
+            ">" => (Infix::Cmp(CmpOp::Gt), 3),
+            ">=" => (Infix::Cmp(CmpOp::Ge), 3),
+            "+" => (Infix::Bin(BinOp::Add), 4),
+            "-" => (Infix::Bin(BinOp::Sub), 4),
+            "*" => (Infix::Bin(BinOp::Mul), 5),
+            "/" => (Infix::Bin(BinOp::Div), 5),
+            _ => return None,
+        })
     }
 
-    fn mul_div(&mut self) -> Result<Node, OpsError> {
+    /// The infix levels `or` … `* /` by precedence climbing: the same trees as one function per
+    /// level, in a third of the stack frames per parenthesis. Operators of one level form one
+    /// [`Node::Chain`] (left-associative) or [`Node::Compare`] (chained comparison).
+    fn binary(&mut self, min: u8) -> Result<Node, OpsError> {
         let mut node = self.implicit()?;
-        loop {
-            let op = if self.is_op("*") {
-                BinOp::Mul
-            } else if self.is_op("/") {
-                BinOp::Div
-            } else {
+        // The level of the chain `node` is when this call built it.
+        let mut built: Option<u8> = None;
+        while let Some((infix, level)) = self.infix() {
+            if level < min {
                 break;
-            };
+            }
             self.advance();
-            node = Node::Binary(op, Box::new(node), Box::new(self.implicit()?));
+            let right = self.binary(level + 1)?;
+            let same = built == Some(level);
+            node = match (infix, node) {
+                (Infix::Cmp(op), Node::Compare(mut ops, mut operands)) if same => {
+                    ops.push(op);
+                    operands.push(right);
+                    Node::Compare(ops, operands)
+                }
+                (Infix::Cmp(op), left) => Node::Compare(vec![op], vec![left, right]),
+                (Infix::Bin(op), left) => {
+                    // math.js: `x + p%` means `x + x * p%`.
+                    let link = Link {
+                        op,
+                        percent_of_running: level == 4 && matches!(right, Node::Percent(_)),
+                        node: right,
+                    };
+                    match left {
+                        Node::Chain(first, mut links) if same => {
+                            links.push(link);
+                            Node::Chain(first, links)
+                        }
+                        left => Node::Chain(Box::new(left), vec![link]),
+                    }
+                }
+            };
+            built = Some(level);
         }
         Ok(node)
     }
 
     fn implicit(&mut self) -> Result<Node, OpsError> {
-        let mut node = self.rule2()?;
-        let mut last_kind = kind_of(&node);
+        let first = self.rule2()?;
+        let mut last_kind = kind_of(&first);
+        let mut links = Vec::new();
         loop {
             let go = match &self.peek().tok {
                 Tok::Name(_) => true,
@@ -547,17 +593,26 @@ impl Parser<'_> {
             if !go {
                 break;
             }
-            let last = self.rule2()?;
-            last_kind = kind_of(&last);
-            node = Node::Binary(BinOp::Mul, Box::new(node), Box::new(last));
+            let node = self.rule2()?;
+            last_kind = kind_of(&node);
+            links.push(Link {
+                op: BinOp::Mul,
+                percent_of_running: false,
+                node,
+            });
         }
-        Ok(node)
+        Ok(if links.is_empty() {
+            first
+        } else {
+            Node::Chain(Box::new(first), links)
+        })
     }
 
     /// math.js's "number / number name" rule: `1/2a` is `(1/2) a`.
     fn rule2(&mut self) -> Result<Node, OpsError> {
-        let mut node = self.modulus()?;
-        let mut last_is_number = is_rule2_node(&node);
+        let first = self.modulus()?;
+        let mut last_is_number = is_rule2_node(&first);
+        let mut links = Vec::new();
         while self.is_op("/") && last_is_number {
             let after_slash = self.tokens.get(self.pos + 1).map(|t| &t.tok);
             let after_number = self.tokens.get(self.pos + 2).map(|t| &t.tok);
@@ -567,20 +622,34 @@ impl Parser<'_> {
                 break;
             }
             self.advance();
-            let last = self.modulus()?;
-            last_is_number = is_rule2_node(&last);
-            node = Node::Binary(BinOp::Div, Box::new(node), Box::new(last));
+            let node = self.modulus()?;
+            last_is_number = is_rule2_node(&node);
+            links.push(Link {
+                op: BinOp::Div,
+                percent_of_running: false,
+                node,
+            });
         }
-        Ok(node)
+        Ok(if links.is_empty() {
+            first
+        } else {
+            Node::Chain(Box::new(first), links)
+        })
     }
 
     fn modulus(&mut self) -> Result<Node, OpsError> {
         let mut node = self.unary()?;
-        loop {
+        // Each `%` or `mod` wraps the tree built so far one level deeper.
+        let mut levels = 0;
+        let result = loop {
             let percent_sign = self.is_op("%");
             if !percent_sign && !self.is_op("mod") {
-                break;
+                break Ok(node);
             }
+            if let Err(e) = self.enter() {
+                break Err(e);
+            }
+            levels += 1;
             self.advance();
             let next_is_delimiter = matches!(&self.peek().tok, Tok::End | Tok::Unsupported(_))
                 || matches!(&self.peek().tok, Tok::Op(op) if *op != "(" && *op != "not");
@@ -588,10 +657,14 @@ impl Parser<'_> {
             if percent_sign && (next_is_delimiter || self.is_op("not")) {
                 node = Node::Percent(Box::new(node));
             } else {
-                node = Node::Binary(BinOp::Mod, Box::new(node), Box::new(self.unary()?));
+                match self.unary() {
+                    Ok(right) => node = Node::Binary(BinOp::Mod, Box::new(node), Box::new(right)),
+                    Err(e) => break Err(e),
+                }
             }
-        }
-        Ok(node)
+        };
+        self.leave(levels);
+        result
     }
 
     fn unary(&mut self) -> Result<Node, OpsError> {
@@ -605,7 +678,10 @@ impl Parser<'_> {
             return self.pow();
         };
         self.advance();
-        Ok(Node::Unary(op, Box::new(self.unary()?)))
+        self.enter()?;
+        let operand = self.unary();
+        self.leave(1);
+        Ok(Node::Unary(op, Box::new(operand?)))
     }
 
     fn pow(&mut self) -> Result<Node, OpsError> {
@@ -613,8 +689,14 @@ impl Parser<'_> {
         if self.is_op("^") {
             self.advance();
             // Back to unary: `2^-3`, and right-associative: `2^3^2` = 2^9.
-            let exponent = self.unary()?;
-            return Ok(Node::Binary(BinOp::Pow, Box::new(node), Box::new(exponent)));
+            self.enter()?;
+            let exponent = self.unary();
+            self.leave(1);
+            return Ok(Node::Binary(
+                BinOp::Pow,
+                Box::new(node),
+                Box::new(exponent?),
+            ));
         }
         Ok(node)
     }
@@ -628,10 +710,10 @@ impl Parser<'_> {
             }
             Tok::Op("(") => {
                 self.advance();
-                let saved = self.conditional_depth;
-                self.conditional_depth = 0;
-                let inner = self.conditional()?;
-                self.conditional_depth = saved;
+                self.enter()?;
+                let inner = self.conditional();
+                self.leave(1);
+                let inner = inner?;
                 if !self.is_op(")") {
                     return Err(self.error(
                         self.peek().column,
@@ -646,69 +728,106 @@ impl Parser<'_> {
             }
             Tok::Name(name) => {
                 self.advance();
+                if self.is_call(&name) {
+                    return self.call(&name, token.column);
+                }
                 self.name(&name, token.column)
             }
             // math.js reads a named operator in value position as a name: `mod(7, 3)`.
             Tok::Op(op @ ("mod" | "and" | "or" | "xor")) => {
                 self.advance();
+                if self.is_call(op) {
+                    return self.call(op, token.column);
+                }
                 self.name(op, token.column)
             }
             _ => Err(self.unexpected()),
         }
     }
 
-    fn name(&mut self, name: &str, column: usize) -> Result<Node, OpsError> {
-        // `true(…)`: math.js multiplies a constant by a parenthesis instead of calling it.
-        let call = self.is_op("(") && !matches!(name, "true" | "false");
-        if call {
-            let Some(func) = Func::by_name(name) else {
-                let what = if is_variable(name) {
-                    format!("{name} is a layer variable, not a function: write {name} * (…) to multiply")
-                } else {
-                    format!(
-                        "unknown function {name:?}: the functions are {}",
-                        Func::list()
-                    )
-                };
-                return Err(OpsError::ExpressionName {
-                    expression: self.source.to_string(),
-                    column,
-                    message: what,
-                });
-            };
-            let open = self.advance();
-            let mut args = Vec::new();
-            if !self.is_op(")") {
+    /// The arguments of a call, up to (not including) the closing `)`.
+    fn arguments(&mut self) -> Result<Vec<Node>, OpsError> {
+        let mut args = Vec::new();
+        if !self.is_op(")") {
+            args.push(self.conditional()?);
+            while self.is_op(",") {
+                self.advance();
                 args.push(self.conditional()?);
-                while self.is_op(",") {
-                    self.advance();
-                    args.push(self.conditional()?);
-                }
             }
-            if !self.is_op(")") {
-                return Err(self.error(
-                    self.peek().column,
-                    format!(
-                        "\")\" expected to close the call of {name} at column {}",
-                        open.column
-                    ),
-                ));
-            }
-            self.advance();
-            let (min, max) = func.arity();
-            if args.len() < min || args.len() > max {
-                let expected = match (min, max) {
-                    (1, usize::MAX) => "one or more arguments".to_string(),
-                    (a, b) if a == b => format!("{a} argument{}", if a == 1 { "" } else { "s" }),
-                    (a, b) => format!("{a} to {b} arguments"),
-                };
-                return Err(self.error(
-                    column,
-                    format!("{} takes {expected}, not {}", func.name(), args.len()),
-                ));
-            }
-            return Ok(Node::Call(func, args));
         }
+        Ok(args)
+    }
+
+    /// A name followed by `(`: a function call. (`true(…)`: math.js multiplies a constant by a
+    /// parenthesis instead of calling it, so `true` and `false` are never calls.)
+    fn is_call(&self, name: &str) -> bool {
+        self.is_op("(") && !matches!(name, "true" | "false")
+    }
+
+    /// A call of `name` at `column`, the cursor on its `(`. Kept small and off `name`'s frame:
+    /// nested calls recurse through it.
+    fn call(&mut self, name: &str, column: usize) -> Result<Node, OpsError> {
+        let Some(func) = Func::by_name(name) else {
+            return Err(self.unknown_function(name, column));
+        };
+        let open = self.advance().column;
+        self.enter()?;
+        let args = self.arguments();
+        self.leave(1);
+        let args = args?;
+        if !self.is_op(")") {
+            return Err(self.unclosed_call(name, open));
+        }
+        self.advance();
+        let (min, max) = func.arity();
+        if args.len() < min || args.len() > max {
+            return Err(self.wrong_arity(func, args.len(), column));
+        }
+        Ok(Node::Call(func, args))
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn unknown_function(&self, name: &str, column: usize) -> OpsError {
+        let what = if is_variable(name) {
+            format!("{name} is a layer variable, not a function: write {name} * (…) to multiply")
+        } else {
+            format!(
+                "unknown function {name:?}: the functions are {}",
+                Func::list()
+            )
+        };
+        OpsError::ExpressionName {
+            expression: self.source.to_string(),
+            column,
+            message: what,
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn unclosed_call(&self, name: &str, open: usize) -> OpsError {
+        self.error(
+            self.peek().column,
+            format!("\")\" expected to close the call of {name} at column {open}"),
+        )
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn wrong_arity(&self, func: Func, given: usize, column: usize) -> OpsError {
+        let expected = match func.arity() {
+            (1, usize::MAX) => "one or more arguments".to_string(),
+            (a, b) if a == b => format!("{a} argument{}", if a == 1 { "" } else { "s" }),
+            (a, b) => format!("{a} to {b} arguments"),
+        };
+        self.error(
+            column,
+            format!("{} takes {expected}, not {given}", func.name()),
+        )
+    }
+
+    fn name(&mut self, name: &str, column: usize) -> Result<Node, OpsError> {
         match name {
             "true" => Ok(Node::Bool(true)),
             "false" => Ok(Node::Bool(false)),
@@ -752,7 +871,11 @@ enum Kind {
 fn kind_of(node: &Node) -> Kind {
     match node {
         Node::Num(_) | Node::Bool(_) => Kind::Constant,
-        Node::Unary(..) | Node::Binary(..) | Node::Percent(_) | Node::Compare(..) => Kind::Operator,
+        Node::Unary(..)
+        | Node::Binary(..)
+        | Node::Chain(..)
+        | Node::Percent(_)
+        | Node::Compare(..) => Kind::Operator,
         _ => Kind::Other,
     }
 }
@@ -950,7 +1073,7 @@ impl Expr {
             pos: 0,
             source: text,
             variables: Vec::new(),
-            conditional_depth: 0,
+            depth: 0,
         };
         let root = parser.parse()?;
         let mut variables = parser.variables;
@@ -1011,23 +1134,18 @@ fn eval(node: &Node, values: &[f64]) -> Result<Value, String> {
         Node::Binary(op, left, right) => {
             let l = eval(left, values)?;
             let r = eval(right, values)?;
-            match op {
-                BinOp::And => Value::Bool(l.truthy() && r.truthy()),
-                BinOp::Or => Value::Bool(l.truthy() || r.truthy()),
-                BinOp::Xor => Value::Bool(l.truthy() != r.truthy()),
-                _ => {
-                    let (x, y) = (l.as_number(), r.as_number());
-                    Value::Number(match op {
-                        BinOp::Add => x + y,
-                        BinOp::Sub => x - y,
-                        BinOp::Mul => x * y,
-                        BinOp::Div => x / y,
-                        BinOp::Mod => modulus(x, y),
-                        BinOp::Pow => pow(x, y)?,
-                        BinOp::And | BinOp::Or | BinOp::Xor => unreachable_logic(),
-                    })
+            binary(*op, l, r)?
+        }
+        Node::Chain(first, links) => {
+            let mut running = eval(first, values)?;
+            for link in links {
+                let mut r = eval(&link.node, values)?;
+                if link.percent_of_running {
+                    r = Value::Number(running.as_number() * r.as_number());
                 }
+                running = binary(link.op, running, r)?;
             }
+            running
         }
         Node::Compare(ops, operands) => {
             let mut previous = eval(&operands[0], values)?.as_number();
@@ -1050,6 +1168,26 @@ fn eval(node: &Node, values: &[f64]) -> Result<Value, String> {
             }
         }
         Node::Call(func, args) => call(*func, args, values)?,
+    })
+}
+
+fn binary(op: BinOp, l: Value, r: Value) -> Result<Value, String> {
+    Ok(match op {
+        BinOp::And => Value::Bool(l.truthy() && r.truthy()),
+        BinOp::Or => Value::Bool(l.truthy() || r.truthy()),
+        BinOp::Xor => Value::Bool(l.truthy() != r.truthy()),
+        _ => {
+            let (x, y) = (l.as_number(), r.as_number());
+            Value::Number(match op {
+                BinOp::Add => x + y,
+                BinOp::Sub => x - y,
+                BinOp::Mul => x * y,
+                BinOp::Div => x / y,
+                BinOp::Mod => modulus(x, y),
+                BinOp::Pow => pow(x, y)?,
+                BinOp::And | BinOp::Or | BinOp::Xor => unreachable_logic(),
+            })
+        }
     })
 }
 
@@ -1244,6 +1382,115 @@ mod tests {
         assert!(Expr::parse("(-8)^(1/3)").unwrap().evaluate(&[]).is_err());
         assert!(Expr::parse("1/0").unwrap().evaluate_number(&[]).is_err());
         assert_eq!(ev("(-2)^2", &[]), 4.0);
+    }
+
+    fn syntax_message(text: &str) -> String {
+        match Expr::parse(text) {
+            Err(OpsError::ExpressionSyntax { message, .. }) => message,
+            other => panic!("expected a syntax error, got {other:?}"),
+        }
+    }
+
+    /// Runs `f` on a thread with the stack of a tokio worker (2 MiB): a recursion that the limits
+    /// did not bound would overflow it and abort the test binary. (At the limits a debug build
+    /// needs about 1.5 MiB, a release build under 256 KiB.)
+    fn on_small_stack(f: impl FnOnce() + Send + 'static) {
+        std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(f)
+            .unwrap()
+            .join()
+            .unwrap();
+    }
+
+    #[test]
+    fn nesting_is_bounded_with_a_clear_error() {
+        on_small_stack(|| {
+            for hostile in [
+                "(".repeat(3_000),
+                "abs(".repeat(3_000) + "1",
+                "-".repeat(3_000) + "1",
+                "not ".repeat(3_000) + "1",
+                "2^".repeat(3_000) + "2",
+                "1 ? ".repeat(3_000) + "1",
+                "1".to_string() + &"%".repeat(3_000),
+                "1".to_string() + &" mod 2".repeat(3_000),
+            ] {
+                let m = syntax_message(&hostile);
+                assert!(m.contains("nests deeper than 64"), "{m}");
+            }
+            // Just inside the limit: parses and evaluates.
+            let deep = format!("{}a{}", "(".repeat(MAX_DEPTH), ")".repeat(MAX_DEPTH));
+            assert_eq!(Expr::parse(&deep).unwrap().evaluate_number(&[4.0]), Ok(4.0));
+        });
+    }
+
+    #[test]
+    fn the_deepest_allowed_tree_of_every_operator_evaluates_on_a_small_stack() {
+        // Each level uses every precedence level once, so the tree is as deep as the nesting
+        // limit allows (about ten nodes per level).
+        let mut e = String::from("a");
+        for _ in 0..MAX_DEPTH / 4 {
+            e = format!("(1 ? 1 or 0 xor 0 and 1 == 1 + 2 * 3 a / 5 % 2 mod 3 - -({e})^1 : 0)");
+        }
+        on_small_stack(move || {
+            let parsed = Expr::parse(&e).unwrap();
+            assert!(parsed.evaluate_number(&[1.0]).is_ok());
+        });
+    }
+
+    #[test]
+    fn the_token_count_is_bounded() {
+        // The inputs that aborted the CLI (exit 134) and the server: a sum of 40,000 terms and
+        // 20,000 nested calls, conditionals and powers.
+        for hostile in [
+            vec!["a"; 40_000].join(" + "),
+            "abs(".repeat(20_000),
+            "1 ? ".repeat(20_000),
+            "2^".repeat(20_000),
+        ] {
+            let m = syntax_message(&hostile);
+            assert!(m.contains("more than 10000 tokens"), "{m}");
+        }
+        // Just under the cap: a flat chain is one node, evaluated in a loop.
+        let flat = vec!["a"; 4_999].join(" + ");
+        on_small_stack(move || {
+            assert_eq!(
+                Expr::parse(&flat).unwrap().evaluate_number(&[1.0]),
+                Ok(4999.0)
+            );
+        });
+        let product = vec!["a"; 4_999].join(" * ");
+        assert_eq!(
+            Expr::parse(&product).unwrap().evaluate_number(&[1.0]),
+            Ok(1.0)
+        );
+    }
+
+    #[test]
+    fn percent_of_the_running_value_is_linear() {
+        // Each `+ 1%` used to copy the tree built so far: 24 terms ran out of memory.
+        let text = format!("a{}", " + 1%".repeat(3_000));
+        let e = Expr::parse(&text).unwrap();
+        let got = e.evaluate_number(&[100.0]).unwrap();
+        assert!(
+            (got - 100.0 * 1.01f64.powi(3_000)).abs() <= got.abs() * 1e-9,
+            "{got}"
+        );
+        // Same meaning as math.js for the short forms.
+        assert!((ev("a + 10% - 50%", &[10.0]) - 5.5).abs() < 1e-12);
+        assert!((ev("a - 10% + 1", &[10.0]) - 10.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn errors_on_long_expressions_show_an_excerpt_without_control_characters() {
+        let text = format!("{}b # \u{1b}[31m\n +* 1", "a + ".repeat(2_000));
+        let shown = Expr::parse(&text).unwrap_err().to_string();
+        assert!(!shown.contains('\u{1b}'), "{shown:?}");
+        assert!(shown.len() < 400, "{} bytes: {shown}", shown.len());
+        let lines: Vec<&str> = shown.lines().collect();
+        let caret = lines[2].find('^').unwrap();
+        assert_eq!(lines[1].chars().nth(caret), Some('*'), "{shown}");
     }
 
     #[test]

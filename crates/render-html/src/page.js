@@ -63,6 +63,8 @@
     btn.setAttribute('aria-expanded', on ? 'true' : 'false');
     btn.textContent = on ? '\u2212' : '+';
     document.querySelectorAll('.t[data-parent="' + k + '"]').forEach(function (s) { s.hidden = !on; });
+    var tactic = btn.closest('.tactic');
+    if (tactic) tactic.classList.toggle('open', tactic.querySelector('.toggle[aria-expanded="true"]') !== null);
   }
   document.addEventListener('click', function (ev) {
     var t = ev.target;

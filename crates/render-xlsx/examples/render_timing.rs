@@ -42,7 +42,9 @@ fn main() {
     for _ in 0..runs {
         let t = Instant::now();
         let view = MatrixView::build(&layer, &catalogue, &options);
-        svg_len = navlayer_render_svg::svg(&view, &options).len();
+        svg_len = navlayer_render_svg::svg(&view, &options)
+            .map(|s| s.len())
+            .unwrap_or(0);
         svg_ms.push(t.elapsed().as_secs_f64() * 1e3);
         let t = Instant::now();
         let view = MatrixView::build(&layer, &catalogue, &options);

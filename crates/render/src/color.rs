@@ -191,8 +191,74 @@ impl GradientScale {
     }
 }
 
+impl GradientScale {
+    /// The scale as the Navigator's legend draws it: twice as many steps as colours, evenly
+    /// spaced from `min` to `max`, each with its colour and its value to two significant digits
+    /// (`0.0`, `0.33`, `0.67`, `1.0` for a two-colour 0–1 gradient).
+    pub fn legend_steps(&self) -> Vec<(f64, String, Rgb)> {
+        let n = (self.colors.len() * 2).max(2);
+        (0..n)
+            .map(|i| {
+                let v = self.min + (self.max - self.min) * i as f64 / (n - 1) as f64;
+                (v, significant2(v), self.color_at(v))
+            })
+            .collect()
+    }
+}
+
+/// A number to two significant digits, as d3's `format('.2r')`: `0.0`, `0.33`, `1.0`, `67`,
+/// `12000`.
+pub fn significant2(v: f64) -> String {
+    if !v.is_finite() {
+        return v.to_string();
+    }
+    if v == 0.0 {
+        return "0.0".into();
+    }
+    let e = v.abs().log10().floor() as i32;
+    let decimals = (1 - e).max(0) as usize;
+    if e >= 2 {
+        let unit = 10f64.powi(e - 1);
+        return format!("{}", ((v / unit).round() * unit) as i64);
+    }
+    let s = format!("{v:.decimals$}");
+    // Rounding may carry into a new digit (9.96 -> "10.0"): keep two significant digits.
+    let digits = s.chars().filter(char::is_ascii_digit).collect::<String>();
+    let significant = digits.trim_start_matches('0').len();
+    if significant > 2 && s.contains('.') {
+        let trimmed = s.trim_end_matches('0');
+        return trimmed
+            .strip_suffix('.')
+            .map(String::from)
+            .unwrap_or_else(|| trimmed.into());
+    }
+    s
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn legend_steps_like_the_navigator() {
+        let g = GradientScale {
+            colors: vec![Rgb::WHITE, Rgb::new(0x66, 0xb1, 0xff)],
+            min: 0.0,
+            max: 1.0,
+        };
+        let labels: Vec<String> = g.legend_steps().into_iter().map(|s| s.1).collect();
+        assert_eq!(labels, ["0.0", "0.33", "0.67", "1.0"]);
+        let g = GradientScale {
+            colors: vec![Rgb::WHITE, Rgb::BLACK, Rgb::WHITE],
+            min: 0.0,
+            max: 100.0,
+        };
+        let labels: Vec<String> = g.legend_steps().into_iter().map(|s| s.1).collect();
+        assert_eq!(labels, ["0.0", "20", "40", "60", "80", "100"]);
+        assert_eq!(significant2(12345.0), "12000");
+        assert_eq!(significant2(-0.5), "-0.50");
+        assert_eq!(significant2(9.96), "10");
+        assert_eq!(significant2(3.0), "3.0");
+    }
+
     use super::*;
 
     #[test]

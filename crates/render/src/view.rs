@@ -7,7 +7,7 @@ use navlayer_attack::{Catalogue, ObjectId, ObjectKind};
 use navlayer_layer::{Layer, LinkItem, MetadataItem, TechniqueEntry};
 
 use crate::color::{GradientScale, Rgb};
-use crate::options::{Expand, RenderOptions};
+use crate::options::{LayoutKind, RenderOptions, Subtechniques};
 
 /// A name/value pair or a divider, from `metadata`.
 #[derive(Debug, Clone, PartialEq)]
@@ -50,8 +50,13 @@ pub struct Cell {
     pub tactic: String,
     /// True for a sub-technique.
     pub is_sub: bool,
-    /// Number of visible sub-techniques (parents only).
+    /// Number of sub-techniques listed after this parent in its column (parents only).
     pub sub_count: usize,
+    /// Sub-techniques of this parent visible under the layer's filters, before
+    /// `annotatedOnly` (the `13` of the Navigator's `(12/13)`).
+    pub sub_total: usize,
+    /// How many of those the layer annotates (the `12` of `(12/13)`).
+    pub sub_annotated: usize,
     /// Parents: sub-techniques shown expanded. Sub-techniques: their parent is expanded.
     pub expanded: bool,
     /// Score from the layer.
@@ -86,6 +91,31 @@ impl Cell {
     pub fn display_score(&self) -> Option<f64> {
         self.aggregate.or(self.score)
     }
+
+    /// Tooltip text: ID and name, score, aggregate, disabled, comment.
+    pub fn tooltip(&self) -> String {
+        let mut t = format!("{} {}", self.attack_id, self.name);
+        if let Some(s) = self.score {
+            t.push_str(&format!("\nscore: {}", format_score(s)));
+        }
+        if let Some(a) = self.aggregate {
+            t.push_str(&format!("\naggregate score: {}", format_score(a)));
+        }
+        if !self.enabled {
+            t.push_str("\n(disabled)");
+        }
+        if let Some(comment) = &self.comment {
+            t.push_str("\ncomment: ");
+            t.push_str(comment);
+        }
+        t
+    }
+
+    /// The Navigator's `(annotated/visible)` sub-technique count of a parent, e.g. `(12/13)`.
+    pub fn count_label(&self) -> Option<String> {
+        (!self.is_sub && self.sub_total > 0)
+            .then(|| format!("({}/{})", self.sub_annotated, self.sub_total))
+    }
 }
 
 /// One tactic column.
@@ -99,6 +129,8 @@ pub struct Column {
     pub shortname: String,
     /// Number of visible techniques (parents).
     pub technique_count: usize,
+    /// Index of the matrix (in [`MatrixView::matrices`]) this column belongs to.
+    pub matrix: usize,
     /// Cells in display order: each parent followed by all its visible sub-techniques
     /// (`expanded` says whether they are shown).
     pub cells: Vec<Cell>,
@@ -201,6 +233,17 @@ pub struct LegendEntry {
     pub color: Option<Rgb>,
 }
 
+/// One matrix of the domain (`Enterprise ATT&CK`; old mobile releases had two).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MatrixInfo {
+    /// Matrix name from the data.
+    pub name: String,
+    /// Its columns: `columns[first..first + count]`.
+    pub first: usize,
+    /// Number of its columns shown.
+    pub count: usize,
+}
+
 /// The whole matrix, ready for any output.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MatrixView {
@@ -218,6 +261,8 @@ pub struct MatrixView {
     pub layer_attack_version: Option<String>,
     /// Platforms shown (the filter, as matched against the release), empty when unfiltered.
     pub platforms: Vec<String>,
+    /// Every platform of the release (what an unfiltered layer shows).
+    pub release_platforms: Vec<String>,
     /// The gradient.
     pub gradient: GradientScale,
     /// True when some visible cell is coloured by a score.
@@ -230,12 +275,19 @@ pub struct MatrixView {
     pub links: Vec<Link>,
     /// Tactic header background, when the layer shows one.
     pub tactic_row_background: Option<Rgb>,
+    /// The layout to draw (options, else the layer's `layout.layout`, else side).
+    pub layout: LayoutKind,
     /// Show technique IDs in cells.
     pub show_id: bool,
     /// Show technique names in cells.
     pub show_name: bool,
-    /// Tactic columns in matrix order (tactics with no visible technique are left out).
+    /// Tactic columns in matrix order (tactics with no visible technique are left out), the
+    /// columns of every matrix one after the other.
     pub columns: Vec<Column>,
+    /// The matrices, each naming its run of `columns`.
+    pub matrices: Vec<MatrixInfo>,
+    /// True when only annotated techniques are drawn (`annotatedOnly`).
+    pub annotated_only: bool,
     /// One row per layer entry, in file order.
     pub entries: Vec<EntryRow>,
     /// Things the reader should know (unknown technique IDs, tactics the release lacks, …).
@@ -346,61 +398,54 @@ fn name_cmp(a: &str, b: &str) -> Ordering {
 /// Key of a (technique, tactic) annotation.
 type Key = (ObjectId, String);
 
-impl MatrixView {
-    /// Builds the view of `layer` over `catalogue` (the release the layer is shown with).
-    ///
-    /// Aggregate scores (when the layer's `layout.showAggregateScores` is set) come from
-    /// [`navlayer_ops::aggregate_score`], over every sub-technique of the parent in the tactic.
-    pub fn build(layer: &Layer, catalogue: &Catalogue, options: &RenderOptions) -> MatrixView {
-        let aggregate_options = navlayer_ops::AggregateOptions::from_layer(layer);
-        let mut warnings = Vec::new();
-        let layout = layer.layout_or_default();
-        let gradient = GradientScale::from_layer(&layer.gradient_or_default());
-        let show_aggregate = layout.show_aggregate_scores.unwrap_or(false);
+/// Annotations merged per (technique, tactic), with what could not be placed.
+struct Notes {
+    by_cell: HashMap<Key, Annotation>,
+    unknown_ids: BTreeSet<String>,
+    unknown_tactics: BTreeSet<String>,
+}
 
-        // Tactic short names of the matrix, in order.
-        let tactic_ids: Vec<ObjectId> = catalogue.tactics().to_vec();
-        let tactic_short: Vec<String> = tactic_ids
-            .iter()
-            .map(|&t| catalogue.object(t).shortname.clone().unwrap_or_default())
-            .collect();
-        let known_tactics: BTreeSet<&str> = tactic_short.iter().map(String::as_str).collect();
-
-        // Merge annotations per (technique, tactic).
-        let mut notes: HashMap<Key, Annotation> = HashMap::new();
-        let mut unknown_ids = BTreeSet::new();
-        let mut unknown_tactics = BTreeSet::new();
+impl Notes {
+    fn collect(layer: &Layer, catalogue: &Catalogue, known_tactics: &BTreeSet<&str>) -> Notes {
+        let mut notes = Notes {
+            by_cell: HashMap::new(),
+            unknown_ids: BTreeSet::new(),
+            unknown_tactics: BTreeSet::new(),
+        };
         for e in &layer.techniques {
-            let Some(id) = catalogue
-                .by_attack_id(e.technique_id.trim())
-                .filter(|&id| catalogue.object(id).kind.is_technique())
-            else {
-                unknown_ids.insert(e.technique_id.clone());
+            let Some(id) = technique_id(catalogue, &e.technique_id) else {
+                notes.unknown_ids.insert(e.technique_id.clone());
                 continue;
             };
-            let obj = catalogue.object(id);
             match e.tactic.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+                Some(t) if known_tactics.contains(t) => {
+                    notes
+                        .by_cell
+                        .entry((id, t.to_string()))
+                        .or_default()
+                        .apply(e);
+                }
                 Some(t) => {
-                    if !known_tactics.contains(t) {
-                        unknown_tactics.insert(t.to_string());
-                        continue;
-                    }
-                    notes.entry((id, t.to_string())).or_default().apply(e);
+                    notes.unknown_tactics.insert(t.to_string());
                 }
                 None => {
-                    for t in &obj.tactics {
-                        notes.entry((id, t.clone())).or_default().apply(e);
+                    for t in &catalogue.object(id).tactics {
+                        notes.by_cell.entry((id, t.clone())).or_default().apply(e);
                     }
                 }
             }
         }
-        if !unknown_ids.is_empty() {
+        notes
+    }
+
+    fn warnings(&self, catalogue: &Catalogue, warnings: &mut Vec<String>) {
+        if !self.unknown_ids.is_empty() {
             warnings.push(format!(
                 "{} technique ID(s) not in ATT&CK {} {} were left out: {}",
-                unknown_ids.len(),
+                self.unknown_ids.len(),
                 catalogue.domain(),
                 catalogue.release(),
-                unknown_ids
+                self.unknown_ids
                     .iter()
                     .take(10)
                     .cloned()
@@ -408,207 +453,345 @@ impl MatrixView {
                     .join(", ")
             ));
         }
-        if !unknown_tactics.is_empty() {
+        if !self.unknown_tactics.is_empty() {
             warnings.push(format!(
                 "entries for tactic(s) not in ATT&CK {} {} were left out: {}",
                 catalogue.domain(),
                 catalogue.release(),
-                unknown_tactics
+                self.unknown_tactics
                     .iter()
                     .cloned()
                     .collect::<Vec<_>>()
                     .join(", ")
             ));
         }
+    }
+}
 
-        // Platform filter.
-        let all_platforms = catalogue.platforms();
-        let mut platforms: Vec<String> = Vec::new();
-        if let Some(sel) = layer.filters.as_ref().and_then(|f| f.platforms.as_ref()) {
-            let mut unmatched = Vec::new();
-            for p in sel {
-                match all_platforms
-                    .iter()
-                    .find(|a| a.eq_ignore_ascii_case(p.trim()))
-                {
-                    Some(a) if !platforms.contains(a) => platforms.push(a.clone()),
-                    Some(_) => {}
-                    None => unmatched.push(p.clone()),
-                }
-            }
-            if !unmatched.is_empty() {
-                warnings.push(format!(
-                    "platform filter(s) not in this release were ignored: {}",
-                    unmatched.join(", ")
-                ));
-            }
-            if platforms.is_empty() && !sel.is_empty() {
-                warnings.push(
-                    "no platform of the filter is in this release; showing all platforms".into(),
-                );
-            }
-            if platforms.len() == all_platforms.len() {
-                platforms.clear();
-            }
+/// The technique (or sub-technique) an entry's ID names.
+fn technique_id(catalogue: &Catalogue, id: &str) -> Option<ObjectId> {
+    catalogue
+        .by_attack_id(id.trim())
+        .filter(|&id| catalogue.object(id).kind.is_technique())
+}
+
+/// The platforms of the layer's filter that this release knows (empty: no filter).
+fn platform_filter(
+    layer: &Layer,
+    catalogue: &Catalogue,
+    warnings: &mut Vec<String>,
+) -> Vec<String> {
+    let all_platforms = catalogue.platforms();
+    let mut platforms: Vec<String> = Vec::new();
+    let Some(sel) = layer.filters.as_ref().and_then(|f| f.platforms.as_ref()) else {
+        return platforms;
+    };
+    let mut unmatched = Vec::new();
+    for p in sel {
+        match all_platforms
+            .iter()
+            .find(|a| a.eq_ignore_ascii_case(p.trim()))
+        {
+            Some(a) if !platforms.contains(a) => platforms.push(a.clone()),
+            Some(_) => {}
+            None => unmatched.push(p.clone()),
         }
-        let platform_ok = |id: ObjectId| {
-            if platforms.is_empty() {
-                return true;
-            }
-            let o = catalogue.object(id);
-            o.platforms.is_empty() || o.platforms.iter().any(|p| platforms.contains(p))
-        };
+    }
+    if !unmatched.is_empty() {
+        warnings.push(format!(
+            "platform filter(s) not in this release were ignored: {}",
+            unmatched.join(", ")
+        ));
+    }
+    if platforms.is_empty() && !sel.is_empty() {
+        warnings.push("no platform of the filter is in this release; showing all platforms".into());
+    }
+    if platforms.len() == all_platforms.len() {
+        platforms.clear();
+    }
+    platforms
+}
 
-        let hide_disabled = layer.hide_disabled.unwrap_or(false);
-        let expand = options.expand.or_else(|| {
-            layout
-                .expanded_subtechniques
-                .as_deref()
-                .and_then(|s| s.parse::<Expand>().ok())
-        });
-        let sorting = layer.sorting.unwrap_or(0);
-        let tactic_row_background = if layer.show_tactic_row_background.unwrap_or(false) {
-            layer.tactic_row_background.as_deref().and_then(Rgb::parse)
+/// The matrices of the release (not deprecated or revoked) with their tactics in order; the
+/// catalogue's tactic order when the data has no usable matrix.
+fn matrices_of(catalogue: &Catalogue, fallback_name: &str) -> Vec<(String, Vec<ObjectId>)> {
+    let mut out: Vec<(String, Vec<ObjectId>)> = catalogue
+        .objects()
+        .iter()
+        .filter(|o| o.kind == ObjectKind::Matrix && o.is_active())
+        .map(|m| {
+            let tactics = m
+                .tactic_refs
+                .iter()
+                .filter_map(|r| catalogue.by_stix_id(r))
+                .filter(|&t| {
+                    let o = catalogue.object(t);
+                    o.kind == ObjectKind::Tactic && o.is_active()
+                })
+                .collect::<Vec<_>>();
+            (m.name.clone(), tactics)
+        })
+        .filter(|(_, t)| !t.is_empty())
+        .collect();
+    if out.is_empty() {
+        out.push((fallback_name.to_string(), catalogue.tactics().to_vec()));
+    }
+    out
+}
+
+/// What decides which cells a column holds.
+struct ColumnRules<'a> {
+    catalogue: &'a Catalogue,
+    notes: &'a HashMap<Key, Annotation>,
+    platforms: &'a [String],
+    hide_disabled: bool,
+    mode: Subtechniques,
+    layer_mode: Option<Subtechniques>,
+    annotated_only: bool,
+    sorting: i64,
+    show_aggregate: bool,
+    aggregate_options: navlayer_ops::AggregateOptions,
+    gradient: &'a GradientScale,
+}
+
+const EMPTY: Annotation = Annotation {
+    score: None,
+    color: None,
+    comment: None,
+    enabled: None,
+    metadata: None,
+    links: None,
+    show_subtechniques: None,
+};
+
+impl ColumnRules<'_> {
+    fn note(&self, id: ObjectId, tactic: &str) -> &Annotation {
+        self.notes.get(&(id, tactic.to_string())).unwrap_or(&EMPTY)
+    }
+
+    fn platform_ok(&self, id: ObjectId) -> bool {
+        if self.platforms.is_empty() {
+            return true;
+        }
+        let o = self.catalogue.object(id);
+        o.platforms.is_empty() || o.platforms.iter().any(|p| self.platforms.contains(p))
+    }
+
+    /// Whether a parent's sub-techniques are drawn.
+    fn expanded(&self, note: &Annotation, any_sub_annotated: bool) -> bool {
+        let annotated = any_sub_annotated || note.show_subtechniques == Some(true);
+        match self.mode {
+            Subtechniques::All => true,
+            Subtechniques::None => false,
+            Subtechniques::Annotated => annotated,
+            Subtechniques::Expanded => match self.layer_mode {
+                Some(Subtechniques::All) => true,
+                Some(Subtechniques::Annotated) => annotated,
+                _ => note.show_subtechniques.unwrap_or(false),
+            },
+        }
+    }
+
+    /// One parent and its sub-techniques under `tactic`, or `None` when it is not drawn.
+    fn parent(&self, tech: ObjectId, short: &str) -> Option<(Cell, Vec<Cell>, f64)> {
+        let catalogue = self.catalogue;
+        let note = self.note(tech, short);
+        let subs_all: Vec<ObjectId> = catalogue
+            .subtechniques_of(tech)
+            .into_iter()
+            .filter(|&s| catalogue.object(s).tactics.iter().any(|t| t == short))
+            .collect();
+        let all_sub_scores: Vec<Option<f64>> = subs_all
+            .iter()
+            .map(|&s| self.note(s, short).score)
+            .collect();
+        let subs: Vec<(ObjectId, &Annotation)> = subs_all
+            .into_iter()
+            .map(|s| (s, self.note(s, short)))
+            .filter(|&(s, n)| (n.enabled() || !self.hide_disabled) && self.platform_ok(s))
+            .collect();
+        if self.hide_disabled && !note.enabled() && !subs.iter().any(|(_, n)| n.enabled()) {
+            return None;
+        }
+        let sub_annotated = subs.iter().filter(|(_, n)| n.is_annotated()).count();
+        if self.annotated_only && !note.is_annotated() && sub_annotated == 0 {
+            return None;
+        }
+        let expanded = !subs.is_empty() && self.expanded(note, sub_annotated > 0);
+        let agg = if self.show_aggregate && !all_sub_scores.is_empty() {
+            navlayer_ops::aggregate_score(self.aggregate_options, note.score, all_sub_scores)
         } else {
             None
         };
-
-        let empty = Annotation::default();
-        let mut uses_gradient = false;
-        let mut columns = Vec::new();
-        for (ti, &tactic) in tactic_ids.iter().enumerate() {
-            let short = &tactic_short[ti];
-            let tobj = catalogue.object(tactic);
-            let mut parents: Vec<(Cell, Vec<Cell>, f64)> = Vec::new();
-            for tech in catalogue.techniques_in_tactic(tactic) {
-                let obj = catalogue.object(tech);
-                if obj.kind != ObjectKind::Technique || catalogue.parent_of(tech).is_some() {
-                    continue;
-                }
-                if !platform_ok(tech) {
-                    continue;
-                }
-                let note = notes.get(&(tech, short.clone())).unwrap_or(&empty);
-                let subs_all: Vec<ObjectId> = catalogue
-                    .subtechniques_of(tech)
-                    .into_iter()
-                    .filter(|&s| catalogue.object(s).tactics.iter().any(|t| t == short))
-                    .collect();
-                let mut subs: Vec<(ObjectId, &Annotation)> = Vec::new();
-                let all_sub_scores: Vec<Option<f64>> = subs_all
-                    .iter()
-                    .map(|&s| notes.get(&(s, short.clone())).and_then(|n| n.score))
-                    .collect();
-                for s in subs_all {
-                    let sn = notes.get(&(s, short.clone())).unwrap_or(&empty);
-                    if !platform_ok(s) || (hide_disabled && !sn.enabled()) {
-                        continue;
-                    }
-                    subs.push((s, sn));
-                }
-                if hide_disabled && !note.enabled() && !subs.iter().any(|(_, n)| n.enabled()) {
-                    continue;
-                }
-                let any_sub_annotated = subs.iter().any(|(_, n)| n.is_annotated());
-                let expanded = !subs.is_empty()
-                    && match expand {
-                        Some(Expand::All) => true,
-                        Some(Expand::Annotated) => {
-                            any_sub_annotated || note.show_subtechniques == Some(true)
-                        }
-                        Some(Expand::None) if options.expand.is_some() => false,
-                        _ => note.show_subtechniques.unwrap_or(false),
-                    };
-                let agg = if show_aggregate && !all_sub_scores.is_empty() {
-                    navlayer_ops::aggregate_score(aggregate_options, note.score, all_sub_scores)
-                } else {
-                    None
-                };
-                let mut parent = make_cell(catalogue, tech, short, note, false, agg, &gradient);
-                parent.sub_count = subs.len();
-                parent.expanded = expanded;
-                let mut sub_cells: Vec<Cell> = subs
-                    .iter()
-                    .map(|&(s, n)| {
-                        let mut c = make_cell(catalogue, s, short, n, true, None, &gradient);
-                        c.expanded = expanded;
-                        c
-                    })
-                    .collect();
-                // Sub-techniques: unscored sort as 0.
-                sub_cells.sort_by(|a, b| {
-                    sort_cmp(
-                        sorting,
-                        &a.name,
-                        &b.name,
-                        a.score.unwrap_or(0.0),
-                        b.score.unwrap_or(0.0),
-                    )
-                });
-                // Parents: unscored sort below any score.
-                let key = if show_aggregate && parent.sub_count > 0 {
-                    agg.or(parent.score).unwrap_or(f64::NEG_INFINITY)
-                } else {
-                    parent.score.unwrap_or(f64::NEG_INFINITY)
-                };
-                parents.push((parent, sub_cells, key));
-            }
-            if parents.is_empty() {
-                continue;
-            }
-            parents.sort_by(|a, b| sort_cmp(sorting, &a.0.name, &b.0.name, a.2, b.2));
-            let technique_count = parents.len();
-            let mut cells = Vec::new();
-            for (p, subs, _) in parents {
-                uses_gradient |=
-                    p.color.is_none() && p.enabled && (p.aggregate.is_some() || p.score.is_some());
-                cells.push(p);
-                for s in subs {
-                    uses_gradient |=
-                        s.expanded && s.color.is_none() && s.enabled && s.score.is_some();
-                    cells.push(s);
-                }
-            }
-            columns.push(Column {
-                attack_id: tobj.attack_id.clone().unwrap_or_default(),
-                name: tobj.name.clone(),
-                shortname: short.clone(),
-                technique_count,
-                cells,
-            });
-        }
-
-        // Flat entries, in file order.
-        let entries = layer
-            .techniques
+        let mut parent = make_cell(catalogue, tech, short, note, false, agg, self.gradient);
+        parent.sub_total = subs.len();
+        parent.sub_annotated = sub_annotated;
+        let mut sub_cells: Vec<Cell> = subs
             .iter()
-            .map(|e| {
-                let id = catalogue
-                    .by_attack_id(e.technique_id.trim())
-                    .filter(|&id| catalogue.object(id).kind.is_technique());
-                let name = id
-                    .map(|i| catalogue.object(i).name.clone())
-                    .unwrap_or_default();
-                let tactic = match e.tactic.as_deref().filter(|t| !t.trim().is_empty()) {
-                    Some(t) => t.to_string(),
-                    None => id
-                        .map(|i| catalogue.object(i).tactics.join(", "))
-                        .unwrap_or_default(),
-                };
-                EntryRow {
-                    technique_id: e.technique_id.clone(),
-                    name,
-                    tactic,
-                    score: e.score,
-                    color: e.color.clone().unwrap_or_default(),
-                    comment: e.comment.clone().unwrap_or_default(),
-                    enabled: e.is_enabled(),
-                    metadata: convert_meta(e.metadata.as_ref()),
-                    links: convert_links(e.links.as_ref()),
-                }
+            .filter(|(_, n)| !self.annotated_only || n.is_annotated())
+            .map(|&(s, n)| {
+                let mut c = make_cell(catalogue, s, short, n, true, None, self.gradient);
+                c.expanded = expanded;
+                c
             })
             .collect();
+        parent.sub_count = sub_cells.len();
+        parent.expanded = expanded && !sub_cells.is_empty();
+        // Sub-techniques: unscored sort as 0.
+        sub_cells.sort_by(|a, b| {
+            sort_cmp(
+                self.sorting,
+                &a.name,
+                &b.name,
+                a.score.unwrap_or(0.0),
+                b.score.unwrap_or(0.0),
+            )
+        });
+        // Parents: unscored sort below any score.
+        let key = if self.show_aggregate && parent.sub_count > 0 {
+            agg.or(parent.score).unwrap_or(f64::NEG_INFINITY)
+        } else {
+            parent.score.unwrap_or(f64::NEG_INFINITY)
+        };
+        Some((parent, sub_cells, key))
+    }
 
+    /// The column of one tactic, or `None` when nothing in it is drawn.
+    fn column(&self, tactic: ObjectId, matrix: usize) -> Option<Column> {
+        let catalogue = self.catalogue;
+        let tobj = catalogue.object(tactic);
+        let short = tobj.shortname.clone().unwrap_or_default();
+        let mut parents: Vec<(Cell, Vec<Cell>, f64)> = catalogue
+            .techniques_in_tactic(tactic)
+            .into_iter()
+            .filter(|&t| {
+                catalogue.object(t).kind == ObjectKind::Technique
+                    && catalogue.parent_of(t).is_none()
+                    && self.platform_ok(t)
+            })
+            .filter_map(|t| self.parent(t, &short))
+            .collect();
+        if parents.is_empty() {
+            return None;
+        }
+        parents.sort_by(|a, b| sort_cmp(self.sorting, &a.0.name, &b.0.name, a.2, b.2));
+        let technique_count = parents.len();
+        let mut cells = Vec::new();
+        for (p, subs, _) in parents {
+            cells.push(p);
+            cells.extend(subs);
+        }
+        Some(Column {
+            attack_id: tobj.attack_id.clone().unwrap_or_default(),
+            name: tobj.name.clone(),
+            shortname: short,
+            technique_count,
+            matrix,
+            cells,
+        })
+    }
+}
+
+/// True when some drawn cell takes its colour from a score.
+fn uses_gradient(columns: &[Column]) -> bool {
+    columns.iter().flat_map(|c| &c.cells).any(|c| {
+        (!c.is_sub || c.expanded)
+            && c.color.is_none()
+            && c.enabled
+            && (c.aggregate.is_some() || c.score.is_some())
+    })
+}
+
+/// One row per layer entry, in file order.
+fn entry_rows(layer: &Layer, catalogue: &Catalogue) -> Vec<EntryRow> {
+    layer
+        .techniques
+        .iter()
+        .map(|e| {
+            let id = technique_id(catalogue, &e.technique_id);
+            let name = id
+                .map(|i| catalogue.object(i).name.clone())
+                .unwrap_or_default();
+            let tactic = match e.tactic.as_deref().filter(|t| !t.trim().is_empty()) {
+                Some(t) => t.to_string(),
+                None => id
+                    .map(|i| catalogue.object(i).tactics.join(", "))
+                    .unwrap_or_default(),
+            };
+            EntryRow {
+                technique_id: e.technique_id.clone(),
+                name,
+                tactic,
+                score: e.score,
+                color: e.color.clone().unwrap_or_default(),
+                comment: e.comment.clone().unwrap_or_default(),
+                enabled: e.is_enabled(),
+                metadata: convert_meta(e.metadata.as_ref()),
+                links: convert_links(e.links.as_ref()),
+            }
+        })
+        .collect()
+}
+
+impl MatrixView {
+    /// Builds the view of `layer` over `catalogue` (the release the layer is shown with).
+    ///
+    /// Aggregate scores (when the layer's `layout.showAggregateScores` is set) come from
+    /// [`navlayer_ops::aggregate_score`], over every sub-technique of the parent in the tactic.
+    pub fn build(layer: &Layer, catalogue: &Catalogue, options: &RenderOptions) -> MatrixView {
+        let mut warnings = Vec::new();
+        let layout = layer.layout_or_default();
+        let gradient = GradientScale::from_layer(&layer.gradient_or_default());
+        let kind = options.layout.unwrap_or_else(|| {
+            layout
+                .layout
+                .as_deref()
+                .and_then(|l| l.parse().ok())
+                .unwrap_or(LayoutKind::Side)
+        });
+        let domain_label = format!("{} ATT&CK", catalogue.domain().display_name());
+        let matrices = matrices_of(catalogue, &domain_label);
+        let known_tactics: BTreeSet<&str> = matrices
+            .iter()
+            .flat_map(|(_, t)| t)
+            .filter_map(|&t| catalogue.object(t).shortname.as_deref())
+            .collect();
+        let notes = Notes::collect(layer, catalogue, &known_tactics);
+        notes.warnings(catalogue, &mut warnings);
+        let platforms = platform_filter(layer, catalogue, &mut warnings);
+        let rules = ColumnRules {
+            catalogue,
+            notes: &notes.by_cell,
+            platforms: &platforms,
+            hide_disabled: layer.hide_disabled.unwrap_or(false),
+            mode: options.subtechniques.unwrap_or(match kind {
+                LayoutKind::Mini => Subtechniques::All,
+                _ => Subtechniques::Expanded,
+            }),
+            layer_mode: layout
+                .expanded_subtechniques
+                .as_deref()
+                .and_then(|s| s.parse().ok()),
+            annotated_only: options.annotated_only,
+            sorting: layer.sorting.unwrap_or(0),
+            show_aggregate: layout.show_aggregate_scores.unwrap_or(false),
+            aggregate_options: navlayer_ops::AggregateOptions::from_layer(layer),
+            gradient: &gradient,
+        };
+        let mut columns = Vec::new();
+        let mut matrix_info = Vec::new();
+        for (name, tactics) in &matrices {
+            let first = columns.len();
+            let index = matrix_info.len();
+            columns.extend(tactics.iter().filter_map(|&t| rules.column(t, index)));
+            if columns.len() > first || matrices.len() == 1 {
+                matrix_info.push(MatrixInfo {
+                    name: name.clone(),
+                    first,
+                    count: columns.len() - first,
+                });
+            }
+        }
         let legend = layer
             .legend_items
             .iter()
@@ -618,12 +801,11 @@ impl MatrixView {
                 color: Rgb::parse(&l.color),
             })
             .collect();
-
         MatrixView {
             name: layer.name.clone(),
             description: layer.description.clone().unwrap_or_default(),
             domain: layer.domain.clone(),
-            domain_label: format!("{} ATT&CK", catalogue.domain().display_name()),
+            domain_label,
             release: catalogue.release().to_string(),
             layer_attack_version: layer
                 .versions
@@ -631,16 +813,26 @@ impl MatrixView {
                 .and_then(|v| v.attack.clone())
                 .filter(|s| !s.trim().is_empty()),
             platforms,
+            release_platforms: catalogue.platforms(),
+            uses_gradient: uses_gradient(&columns),
             gradient,
-            uses_gradient,
             legend,
             metadata: convert_meta(layer.metadata.as_ref()),
             links: convert_links(layer.links.as_ref()),
-            tactic_row_background,
-            show_id: layout.show_id.unwrap_or(false),
-            show_name: layout.show_name.unwrap_or(true),
+            tactic_row_background: layer
+                .show_tactic_row_background
+                .unwrap_or(false)
+                .then(|| layer.tactic_row_background.as_deref().and_then(Rgb::parse))
+                .flatten(),
+            layout: kind,
+            show_id: options.show_id.unwrap_or(layout.show_id.unwrap_or(false)),
+            show_name: options
+                .show_name
+                .unwrap_or(layout.show_name.unwrap_or(true)),
             columns,
-            entries,
+            matrices: matrix_info,
+            annotated_only: options.annotated_only,
+            entries: entry_rows(layer, catalogue),
             warnings,
         }
     }
@@ -666,6 +858,30 @@ impl MatrixView {
             }
         }
         s
+    }
+
+    /// The platforms the header lists: the filter, or every platform of the release (ICS
+    /// releases name only the placeholder `None`, which is not listed).
+    pub fn shown_platforms(&self) -> Vec<&str> {
+        let list = if self.platforms.is_empty() {
+            &self.release_platforms
+        } else {
+            &self.platforms
+        };
+        list.iter()
+            .map(String::as_str)
+            .filter(|p| !p.eq_ignore_ascii_case("none"))
+            .collect()
+    }
+
+    /// The label of a cell as the layout shows it: `ID: name`, the ID, the name, or nothing.
+    pub fn cell_label(&self, c: &Cell) -> String {
+        match (self.show_id, self.show_name) {
+            (true, true) => format!("{}: {}", c.attack_id, c.name),
+            (true, false) => c.attack_id.clone(),
+            (false, true) => c.name.clone(),
+            (false, false) => String::new(),
+        }
     }
 }
 
@@ -711,6 +927,8 @@ fn make_cell(
         tactic: tactic.to_string(),
         is_sub,
         sub_count: 0,
+        sub_total: 0,
+        sub_annotated: 0,
         expanded: false,
         score: note.score,
         aggregate,

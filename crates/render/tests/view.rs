@@ -4,7 +4,7 @@
 mod common;
 
 use navlayer_layer::{Layer, Layout, TechniqueEntry};
-use navlayer_render::{Expand, MatrixView, RenderOptions, Rgb};
+use navlayer_render::{LayoutKind, MatrixView, RenderOptions, Rgb, Subtechniques};
 
 fn enterprise() -> std::sync::Arc<navlayer_attack::Catalogue> {
     navlayer_testdata::catalogue("enterprise-attack-18.1.json")
@@ -236,7 +236,7 @@ fn expansion_follows_layout_and_override() {
         .collect();
     assert_eq!(expanded, ["T1059"]);
     let all = RenderOptions {
-        expand: Some(Expand::All),
+        subtechniques: Some(Subtechniques::All),
         ..RenderOptions::default()
     };
     let view = MatrixView::build(&layer, &enterprise(), &all);
@@ -245,6 +245,137 @@ fn expansion_follows_layout_and_override() {
         .iter()
         .flat_map(|c| c.cells.iter())
         .all(|c| c.expanded || c.sub_count == 0 && !c.is_sub));
+}
+
+#[test]
+fn subtechniques_none_and_mini_default() {
+    let mut layer = Layer::new("e", "enterprise-attack");
+    layer.techniques = vec![TechniqueEntry {
+        show_subtechniques: Some(true),
+        ..entry("T1059", Some("execution"), Some(1.0))
+    }];
+    let shown = |o: &RenderOptions| {
+        MatrixView::build(&layer, &enterprise(), o)
+            .columns
+            .iter()
+            .flat_map(|c| c.cells.iter())
+            .filter(|c| c.is_sub && c.expanded)
+            .count()
+    };
+    let subs_of_t1059 = enterprise()
+        .by_attack_id("T1059")
+        .map(|id| enterprise().subtechniques_of(id).len())
+        .unwrap_or(0);
+    assert_eq!(shown(&RenderOptions::default()), subs_of_t1059);
+    let none = RenderOptions {
+        subtechniques: Some(Subtechniques::None),
+        ..RenderOptions::default()
+    };
+    assert_eq!(shown(&none), 0);
+    // The mini layout shows every sub-technique unless told otherwise, as the Navigator.
+    let mini = RenderOptions {
+        layout: Some(LayoutKind::Mini),
+        ..RenderOptions::default()
+    };
+    assert!(shown(&mini) > 400, "{}", shown(&mini));
+}
+
+#[test]
+fn annotated_only_keeps_annotated_techniques_and_their_parents() {
+    let layer = common::read_layer(common::REAL_LAYERS[0].1);
+    let options = RenderOptions {
+        annotated_only: true,
+        ..RenderOptions::default()
+    };
+    let view = MatrixView::build(&layer, &enterprise(), &options);
+    let full = MatrixView::build(&layer, &enterprise(), &RenderOptions::default());
+    assert!(view.columns.len() <= full.columns.len());
+    let mut annotated = 0;
+    for col in &view.columns {
+        let mut parent_kept_for = None;
+        for c in &col.cells {
+            if c.is_sub {
+                assert!(c.annotated, "{} kept but not annotated", c.attack_id);
+                assert_eq!(parent_kept_for, Some(true));
+                annotated += 1;
+            } else {
+                parent_kept_for = Some(true);
+                assert!(
+                    c.annotated || c.sub_annotated > 0,
+                    "{} kept without annotation",
+                    c.attack_id
+                );
+                annotated += usize::from(c.annotated);
+            }
+        }
+    }
+    // Every annotated cell of the full view is still there.
+    let full_annotated = full
+        .columns
+        .iter()
+        .flat_map(|c| &c.cells)
+        .filter(|c| c.annotated)
+        .count();
+    assert_eq!(annotated, full_annotated);
+}
+
+#[test]
+fn parents_count_annotated_and_visible_subtechniques() {
+    let layer = common::read_layer(common::REAL_LAYERS[0].1);
+    let cat = enterprise();
+    let view = MatrixView::build(&layer, &cat, &RenderOptions::default());
+    let execution = view
+        .columns
+        .iter()
+        .find(|c| c.shortname == "execution")
+        .expect("execution");
+    let t1059 = execution
+        .cells
+        .iter()
+        .find(|c| c.attack_id == "T1059")
+        .expect("T1059");
+    let subs: Vec<_> = execution
+        .cells
+        .iter()
+        .filter(|c| c.is_sub && c.attack_id.starts_with("T1059."))
+        .collect();
+    assert_eq!(t1059.sub_total, subs.len());
+    assert_eq!(
+        t1059.sub_annotated,
+        subs.iter().filter(|c| c.annotated).count()
+    );
+    assert!(t1059.sub_annotated > 5);
+    assert_eq!(
+        t1059.count_label(),
+        Some(format!("({}/{})", t1059.sub_annotated, t1059.sub_total))
+    );
+}
+
+#[test]
+fn matrices_come_from_the_data() {
+    // Mobile 18.1 with its deprecated second matrix brought back over three live tactics: two
+    // matrices, each with its own columns in its own order.
+    let path = navlayer_testdata::bundle_path("mobile-attack-18.1.json");
+    let mut bundle: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&path).expect("bundle")).expect("json");
+    common::second_matrix(&mut bundle);
+    let bytes = serde_json::to_vec(&bundle).expect("json");
+    let cat = navlayer_attack::Catalogue::from_slice(&bytes, &path, &Default::default())
+        .expect("catalogue");
+    let layer = common::read_layer(common::REAL_LAYERS[3].1);
+    let view = MatrixView::build(&layer, &cat, &RenderOptions::default());
+    let names: Vec<&str> = view.matrices.iter().map(|m| m.name.as_str()).collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert_eq!(names, ["Network-Based Effects", "Mobile ATT&CK"]);
+    assert_eq!(view.matrices[0].count, 3);
+    for (i, m) in view.matrices.iter().enumerate() {
+        assert!(view.columns[m.first..m.first + m.count]
+            .iter()
+            .all(|c| c.matrix == i));
+    }
+    let real = common::real_view(common::REAL_LAYERS[3].1, common::REAL_LAYERS[3].2);
+    assert_eq!(real.matrices.len(), 1);
+    assert_eq!(real.matrices[0].name, "Mobile ATT&CK");
 }
 
 #[test]

@@ -50,8 +50,9 @@
     let payload = body;
     if (body !== undefined && typeof body !== "string" && !(body instanceof Blob) && !(body instanceof ArrayBuffer)) {
       payload = JSON.stringify(body);
-      h["Content-Type"] = "application/json";
     }
+    // The server takes writes only as JSON (its defence against cross-site form posts).
+    if (method === "POST" || method === "PUT") h["Content-Type"] = "application/json";
     const resp = await fetch(path, { method, headers: h, body: payload });
     if (!resp.ok) {
       let msg = resp.status + " " + resp.statusText;

@@ -49,6 +49,9 @@ pub struct ApiError {
     /// For 409: the current revision of the layer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub current_revision: Option<i64>,
+    /// For 429 and 503: seconds to wait before trying again (sent as `Retry-After`).
+    #[serde(skip)]
+    pub retry_after: Option<u64>,
 }
 
 fn status_code<S: serde::Serializer>(s: &StatusCode, ser: S) -> Result<S::Ok, S::Error> {
@@ -63,6 +66,7 @@ impl ApiError {
             message: message.into(),
             pointer: pointer.into(),
             current_revision: None,
+            retry_after: None,
         }
     }
 
@@ -104,6 +108,13 @@ impl From<StoreError> for ApiError {
                 current_revision: Some(*current),
                 ..ApiError::new(StatusCode::CONFLICT, e.to_string(), "header:If-Match")
             },
+            StoreError::NoFreeKey { .. } => {
+                ApiError::new(StatusCode::CONFLICT, e.to_string(), "query:key")
+            }
+            StoreError::Deadline => ApiError {
+                retry_after: Some(1),
+                ..ApiError::new(StatusCode::SERVICE_UNAVAILABLE, e.to_string(), "")
+            },
             _ => ApiError::internal(e),
         }
     }
@@ -117,6 +128,10 @@ impl IntoResponse for ApiError {
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/json"),
         );
+        if let Some(secs) = self.retry_after {
+            resp.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
         if self.status == StatusCode::UNAUTHORIZED {
             resp.headers_mut().insert(
                 header::WWW_AUTHENTICATE,

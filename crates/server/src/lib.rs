@@ -6,6 +6,31 @@
 //! The server adds no logic of its own: reading, validating, generating, combining, diffing,
 //! migrating and rendering layers are calls into the library crates.
 //!
+//! ## Layout
+//!
+//! * [`router`] — the shared state ([`AppState`]), [`router()`](router::router) (every route,
+//!   composed from the `routes` modules) and the stack of middleware every request passes;
+//!   the middleware itself is in `middleware` (path checks, Host/Origin/content-type rules for
+//!   writes, the token with per-client back-off, JSON errors).
+//! * `routes/{layers,releases,ops,render,ui}.rs` — the handlers, one file per resource, each
+//!   with `fn routes() -> Router<Arc<AppState>>`. A new resource is a new file and one
+//!   `.merge(…::routes())` line in `router.rs`.
+//! * `support` — what handlers share ([`support::LayerKey`], `json_response`, `blocking`,
+//!   `load_layer`, `store_new`, …). It imports no handler, so there is no import circle.
+//! * `conn` — the connection loop under [`serve`]: header-read timeout, connection cap.
+//! * [`store`], [`layers`], [`render`], `catalogues`, `view` — storage and calls into the
+//!   libraries.
+//!
+//! ## Hostile requests
+//!
+//! Every CPU-heavy step (reading a layer body, validating, rendering, combining, migrating)
+//! runs on the blocking pool behind a semaphore ([`Limits::work`]) with the request's deadline
+//! ([`Limits::timeout`]), so the async threads stay free and `GET /api/health` (answered from
+//! memory) always answers. Writes check the deadline inside their transaction: a write either
+//! commits and is acknowledged, or is rolled back and reported. Slow clients get
+//! [`Limits::header_timeout`] to send their headers; past [`Limits::connections`] open
+//! connections the longest-idle one that is not being served is closed for a new one.
+//!
 //! ```no_run
 //! # async fn run() -> Result<(), navlayer_server::ServerError> {
 //! use navlayer_server::{Config, serve};
@@ -17,24 +42,26 @@
 //! # }
 //! ```
 
-mod api;
+mod backoff;
 mod catalogues;
+mod conn;
 mod error;
 pub mod layers;
-mod ops;
+mod middleware;
 pub mod render;
+pub mod router;
+mod routes;
 pub mod store;
-mod ui;
+pub mod support;
 mod view;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::Duration;
 
-pub use api::router;
 pub use catalogues::Catalogues;
 pub use error::{ApiError, ServerError};
+pub use router::{router, AppState};
 pub use store::{Store, StoreError};
 
 /// Request limits.
@@ -44,18 +71,51 @@ pub struct Limits {
     pub body_bytes: usize,
     /// Most technique entries in one layer.
     pub entries: usize,
-    /// Longest a request may take.
+    /// Longest a request may take; work still running then is abandoned with a 503 (writes are
+    /// rolled back).
     pub timeout: Duration,
+    /// Longest a client may take to send the request line and headers.
+    pub header_timeout: Duration,
+    /// Most open connections; past it the longest-idle connection that is not being served is
+    /// closed to admit a new one.
+    pub connections: usize,
+    /// Most requests being served at once (past it: 503 with `Retry-After`); `/api/health` does
+    /// not count.
+    pub in_flight: usize,
+    /// CPU-heavy tasks running at once on the blocking pool (parse, validate, render, combine,
+    /// migrate; default: one less than the cores, at least one); more wait for a slot until
+    /// their deadline.
+    pub work: usize,
+    /// Size of the render cache, in bytes.
+    pub render_cache_bytes: usize,
 }
 
 impl Default for Limits {
     fn default() -> Limits {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         Limits {
             body_bytes: 16 * 1024 * 1024,
             entries: 50_000,
             timeout: Duration::from_secs(30),
+            header_timeout: Duration::from_secs(10),
+            connections: 1024,
+            in_flight: 256,
+            // One core is left to the async threads, so health and light requests are
+            // answered while heavy work fills the pool.
+            work: cores.saturating_sub(1).max(1),
+            render_cache_bytes: 64 * 1024 * 1024,
         }
     }
+}
+
+/// What the token guards.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TokenFor {
+    /// Writes only (POST, PUT, DELETE): reads stay open.
+    #[default]
+    Writes,
+    /// Every API request but `/api/health` (and the UI's static files, which hold no data).
+    Reads,
 }
 
 /// Everything the server needs.
@@ -65,8 +125,18 @@ pub struct Config {
     pub db: PathBuf,
     /// ATT&CK data: a bundle file or a folder of `<domain>-attack-<X.Y>.json` files.
     pub data: Option<PathBuf>,
-    /// The bearer token writes need (none: writes are open, allowed on loopback only).
+    /// Largest ATT&CK bundle read (file and decompressed), `None` for the library default.
+    pub max_data_bytes: Option<u64>,
+    /// The bearer token (none: the server is open, allowed on loopback only).
     pub token: Option<String>,
+    /// What the token guards.
+    pub token_for: TokenFor,
+    /// Origins besides the server's own allowed to write (and to read, through CORS), e.g.
+    /// `https://intranet.example.org`.
+    pub allowed_origins: Vec<String>,
+    /// Host names besides the served address (and, on loopback, `localhost` and loopback IPs)
+    /// that requests may name in `Host`.
+    pub allowed_hosts: Vec<String>,
     /// Request limits.
     pub limits: Limits,
 }
@@ -77,35 +147,13 @@ impl Config {
         Config {
             db,
             data: None,
+            max_data_bytes: None,
             token: None,
+            token_for: TokenFor::Writes,
+            allowed_origins: Vec::new(),
+            allowed_hosts: Vec::new(),
             limits: Limits::default(),
         }
-    }
-}
-
-/// Shared state of a running server.
-#[derive(Debug)]
-pub struct AppState {
-    /// The layer store.
-    pub store: Arc<Store>,
-    /// The ATT&CK releases found in `--data`.
-    pub catalogues: Catalogues,
-    /// The configuration.
-    pub config: Config,
-    /// Rendered revisions.
-    pub render_cache: render::RenderCache,
-}
-
-impl AppState {
-    /// Opens the store and prepares the catalogues.
-    pub fn open(config: Config) -> Result<Arc<AppState>, ServerError> {
-        let store = Arc::new(Store::open(&config.db)?);
-        Ok(Arc::new(AppState {
-            store,
-            catalogues: Catalogues::new(config.data.clone()),
-            config,
-            render_cache: render::RenderCache::default(),
-        }))
     }
 }
 
@@ -129,19 +177,18 @@ pub fn check_address(addr: &SocketAddr, token: Option<&str>) -> Result<(), Serve
 
 /// Serves on `listener` until Ctrl-C / SIGTERM.
 pub async fn serve(listener: tokio::net::TcpListener, config: Config) -> Result<(), ServerError> {
-    let addr = listener
-        .local_addr()
-        .map(|a| a.to_string())
-        .unwrap_or_default();
-    if let Ok(a) = listener.local_addr() {
-        check_address(&a, config.token.as_deref())?;
-    }
-    let state = AppState::open(config)?;
-    let app = router(state);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
+    let local = listener.local_addr().map_err(|source| ServerError::Io {
+        addr: "listener".into(),
+        source,
+    })?;
+    check_address(&local, config.token.as_deref())?;
+    let state = AppState::open_at(config, Some(local))?;
+    conn::serve(listener, state, shutdown_signal())
         .await
-        .map_err(|source| ServerError::Io { addr, source })
+        .map_err(|source| ServerError::Io {
+            addr: local.to_string(),
+            source,
+        })
 }
 
 async fn shutdown_signal() {

@@ -1,6 +1,8 @@
 //! Rendering layers through the navlayer-render crates, with a cache of rendered revisions.
 
-use std::collections::HashMap;
+use std::collections::hash_map::RandomState;
+use std::collections::{HashMap, VecDeque};
+use std::hash::BuildHasher;
 use std::sync::Mutex;
 
 use axum::body::Bytes;
@@ -10,7 +12,8 @@ use navlayer_layer::Layer;
 use navlayer_render::{MatrixView, RenderOptions};
 
 use crate::error::ApiError;
-use crate::AppState;
+use crate::router::AppState;
+use crate::support::{blocking, Deadline};
 
 /// Output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -80,14 +83,84 @@ impl Format {
     }
 }
 
-/// Rendered revisions, keyed by layer key, revision and format (a new revision has a new key,
-/// so an entry never goes stale).
-#[derive(Debug, Default)]
+/// Rendered layers, keyed by a 128-bit keyed hash of the stored JSON text (and its length) and
+/// the format: a render is found again only for the very same layer text, so a layer deleted
+/// and created again under the same key (or any other change) can never be served an old
+/// render. Bounded by bytes: the oldest renders are dropped past the size given, and a render
+/// larger than a quarter of it is not kept.
+#[derive(Debug)]
 pub struct RenderCache {
-    entries: Mutex<HashMap<(String, i64, Format), Bytes>>,
+    inner: Mutex<CacheInner>,
+    /// Two independently keyed SipHash states (random per process): 128 bits that a client
+    /// cannot steer to a collision.
+    hashers: (RandomState, RandomState),
+    max_bytes: usize,
 }
 
-const CACHE_ENTRIES: usize = 256;
+#[derive(Debug, Default)]
+struct CacheInner {
+    entries: HashMap<CacheKey, Bytes>,
+    /// Insertion order, oldest first, for eviction.
+    order: VecDeque<CacheKey>,
+    bytes: usize,
+}
+
+type CacheKey = (u64, u64, usize, Format);
+
+impl RenderCache {
+    /// A cache holding at most `max_bytes` of renders.
+    pub fn new(max_bytes: usize) -> RenderCache {
+        RenderCache {
+            inner: Mutex::new(CacheInner::default()),
+            hashers: (RandomState::new(), RandomState::new()),
+            max_bytes,
+        }
+    }
+
+    fn key(&self, text: &str, format: Format) -> CacheKey {
+        (
+            self.hashers.0.hash_one(text),
+            self.hashers.1.hash_one(text),
+            text.len(),
+            format,
+        )
+    }
+
+    fn get(&self, key: &CacheKey) -> Option<Bytes> {
+        self.inner.lock().ok()?.entries.get(key).cloned()
+    }
+
+    fn put(&self, key: CacheKey, bytes: Bytes) {
+        if bytes.len() > self.max_bytes / 4 {
+            return;
+        }
+        let Ok(mut c) = self.inner.lock() else {
+            return;
+        };
+        if c.entries.contains_key(&key) {
+            return;
+        }
+        while c.bytes + bytes.len() > self.max_bytes {
+            let Some(old) = c.order.pop_front() else {
+                break;
+            };
+            if let Some(b) = c.entries.remove(&old) {
+                c.bytes -= b.len();
+            }
+        }
+        c.bytes += bytes.len();
+        c.order.push_back(key);
+        c.entries.insert(key, bytes);
+    }
+
+    /// Bytes held and number of renders.
+    pub fn usage(&self) -> (usize, usize) {
+        self.inner
+            .lock()
+            .map(|c| (c.bytes, c.entries.len()))
+            .unwrap_or_default()
+    }
+}
 
 fn respond(format: Format, bytes: Bytes, name: &str) -> Response {
     let mut r = (StatusCode::OK, bytes).into_response();
@@ -107,7 +180,7 @@ fn respond(format: Format, bytes: Bytes, name: &str) -> Response {
             "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox",
         ),
     );
-    let file = format!("{}.{}", crate::api::slug(name), format.extension());
+    let file = format!("{}.{}", crate::support::slug(name), format.extension());
     if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{file}\"")) {
         if !matches!(format, Format::Svg | Format::Json) {
             h.insert(header::CONTENT_DISPOSITION, v);
@@ -116,53 +189,60 @@ fn respond(format: Format, bytes: Bytes, name: &str) -> Response {
     r
 }
 
-/// Renders a stored revision, from the cache when it was rendered before.
+/// Renders a stored layer (its JSON text), from the cache when that text was rendered before.
 pub async fn cached(
     state: &AppState,
-    key: &str,
-    revision: i64,
+    deadline: Deadline,
+    name: &str,
+    text: String,
     format: Format,
-    text: &str,
 ) -> Result<Response, ApiError> {
-    let id = (key.to_string(), revision, format);
-    if let Some(b) = state
-        .render_cache
-        .entries
-        .lock()
-        .ok()
-        .and_then(|m| m.get(&id).cloned())
-    {
-        return Ok(respond(format, b, key));
+    let key = state.render_cache.key(&text, format);
+    if let Some(b) = state.render_cache.get(&key) {
+        return Ok(respond(format, b, name));
     }
-    let layer: Layer = serde_json::from_str(text).map_err(ApiError::internal)?;
-    let bytes = render_bytes(state, format, &layer).await?;
-    if let Ok(mut m) = state.render_cache.entries.lock() {
-        if m.len() >= CACHE_ENTRIES {
-            m.clear();
-        }
-        m.insert(id, bytes.clone());
-    }
-    Ok(respond(format, bytes, key))
+    let layer: Layer = blocking(state, deadline, move || {
+        serde_json::from_str(&text).map_err(ApiError::internal)
+    })
+    .await?;
+    let bytes = render_bytes(state, deadline, format, layer).await?;
+    state.render_cache.put(key, bytes.clone());
+    Ok(respond(format, bytes, name))
 }
 
 /// Renders a layer.
-pub async fn render(state: &AppState, format: Format, layer: &Layer) -> Result<Response, ApiError> {
-    let bytes = render_bytes(state, format, layer).await?;
-    Ok(respond(format, bytes, &layer.name))
+pub async fn render(
+    state: &AppState,
+    deadline: Deadline,
+    format: Format,
+    layer: Layer,
+) -> Result<Response, ApiError> {
+    let name = layer.name.clone();
+    let bytes = render_bytes(state, deadline, format, layer).await?;
+    Ok(respond(format, bytes, &name))
 }
 
-async fn render_bytes(state: &AppState, format: Format, layer: &Layer) -> Result<Bytes, ApiError> {
+async fn render_bytes(
+    state: &AppState,
+    deadline: Deadline,
+    format: Format,
+    layer: Layer,
+) -> Result<Bytes, ApiError> {
     if format == Format::Json {
-        return Ok(Bytes::from(crate::layers::to_json(layer)?));
+        return blocking(state, deadline, move || {
+            Ok(Bytes::from(crate::layers::to_json(&layer)?))
+        })
+        .await;
     }
-    let catalogue = state.catalogues.for_layer(layer).await?;
-    let layer = layer.clone();
-    tokio::task::spawn_blocking(move || {
+    let catalogue = state.catalogues.for_layer(&layer, deadline).await?;
+    blocking(state, deadline, move || {
         let opts = RenderOptions::default();
         let view = MatrixView::build(&layer, &catalogue, &opts);
         let backend = |e: navlayer_render::RenderError| ApiError::internal(e);
         let bytes: Vec<u8> = match format {
-            Format::Svg => navlayer_render_svg::svg(&view, &opts).into_bytes(),
+            Format::Svg => navlayer_render_svg::svg(&view, &opts)
+                .map_err(backend)?
+                .into_bytes(),
             Format::Png => navlayer_render_svg::png(&view, &opts).map_err(backend)?,
             Format::Html => navlayer_render_html::html(&view, &opts).into_bytes(),
             Format::Xlsx => navlayer_render_xlsx::xlsx(&view, &opts).map_err(backend)?,
@@ -173,5 +253,33 @@ async fn render_bytes(state: &AppState, format: Format, layer: &Layer) -> Result
         Ok(Bytes::from(bytes))
     })
     .await
-    .map_err(ApiError::internal)?
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cache_is_bounded_by_bytes_and_keyed_by_content() {
+        let cache = RenderCache::new(1000);
+        let a = cache.key("{\"name\":\"a\"}", Format::Svg);
+        let b = cache.key("{\"name\":\"b\"}", Format::Svg);
+        assert_ne!(a, b, "different layer text, different entry");
+        assert_ne!(a, cache.key("{\"name\":\"a\"}", Format::Png));
+        assert_eq!(a, cache.key("{\"name\":\"a\"}", Format::Svg));
+        cache.put(a, Bytes::from(vec![0u8; 200]));
+        cache.put(b, Bytes::from(vec![0u8; 200]));
+        assert_eq!(cache.usage(), (400, 2));
+        // Too large for the cache: not kept.
+        cache.put(cache.key("big", Format::Svg), Bytes::from(vec![0u8; 300]));
+        assert_eq!(cache.usage(), (400, 2));
+        for i in 0..10 {
+            cache.put(
+                cache.key(&format!("x{i}"), Format::Svg),
+                Bytes::from(vec![0u8; 200]),
+            );
+            assert!(cache.usage().0 <= 1000);
+        }
+        assert!(cache.get(&a).is_none(), "the oldest render was dropped");
+    }
 }

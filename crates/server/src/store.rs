@@ -4,8 +4,10 @@
 //! based on, and a write based on a stale revision is refused with [`StoreError::Conflict`]
 //! (optimistic concurrency: nothing is lost, the client reloads and merges).
 
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::time::Instant;
 
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use serde::Serialize;
@@ -66,7 +68,30 @@ pub enum StoreError {
     /// The store lock was poisoned by a panic in another request.
     #[error("the database lock is poisoned")]
     Poisoned,
+    /// The write's deadline passed before it could commit: nothing was written.
+    #[error("the write did not finish before the request's deadline; nothing was stored (hint: retry, or send fewer layers at once)")]
+    Deadline,
+    /// No free key is left for a base name.
+    #[error("no free name is left for {base:?} (tried {base}-2 … {base}-{tried})")]
+    NoFreeKey {
+        /// The base name.
+        base: String,
+        /// The last suffix tried.
+        tried: usize,
+    },
 }
+
+/// The key a new layer is stored under.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyChoice {
+    /// Exactly this key ([`StoreError::Exists`] when taken).
+    Exact(String),
+    /// The first free of `base`, `base-2`, `base-3`, …
+    FreeFrom(String),
+}
+
+/// Suffixes tried for a free key.
+const MAX_KEY_SUFFIX: usize = 1_000_000;
 
 /// One stored layer, as listed.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -212,11 +237,76 @@ impl Store {
         &self,
         f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
+        self.write_before(None, f)
+    }
+
+    /// A write transaction that is rolled back instead of committed once `deadline` has passed,
+    /// so a write reported as failed never lands.
+    fn write_before<T>(
+        &self,
+        deadline: Option<Instant>,
+        f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
         let mut conn = self.writer.lock().map_err(|_| StoreError::Poisoned)?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let out = f(&tx)?;
+        if deadline.is_some_and(|d| Instant::now() >= d) {
+            return Err(StoreError::Deadline);
+        }
         tx.commit()?;
         Ok(out)
+    }
+
+    /// Creates several layers at revision 1 in one transaction: all of them or none (an
+    /// [`KeyChoice::Exact`] key that is taken, an error, or the deadline passing stores
+    /// nothing). Free keys are found with one query per base name, so the time is linear in the
+    /// number of layers. Returns the keys used, in order.
+    pub fn create_many(
+        &self,
+        items: &[(KeyChoice, NewBody<'_>)],
+        deadline: Option<Instant>,
+    ) -> Result<Vec<String>, StoreError> {
+        self.write_before(deadline, |tx| {
+            // For each base name: the keys taken under it and the next suffix to try.
+            let mut taken: HashMap<&str, (HashSet<String>, usize)> = HashMap::new();
+            let mut keys = Vec::with_capacity(items.len());
+            for (choice, body) in items {
+                let key = match choice {
+                    KeyChoice::Exact(k) => {
+                        let exists = tx
+                            .prepare_cached("SELECT 1 FROM layers WHERE key = ?1")?
+                            .exists([k])?;
+                        if exists {
+                            return Err(StoreError::Exists { key: k.clone() });
+                        }
+                        k.clone()
+                    }
+                    KeyChoice::FreeFrom(base) => {
+                        if !taken.contains_key(base.as_str()) {
+                            taken.insert(base, (keys_under(tx, base)?, 2));
+                        }
+                        let (used, next) = taken.get_mut(base.as_str()).ok_or(StoreError::Poisoned)?;
+                        free_key(base, used, next)?
+                    }
+                };
+                tx.execute(
+                    &format!("INSERT INTO layers (key, name, domain, revision, techniques, created, updated) VALUES (?1, ?2, ?3, 1, ?4, {NOW}, {NOW})"),
+                    params![key, body.name, body.domain, body.techniques as i64],
+                )?;
+                let id = tx.last_insert_rowid();
+                insert_revision(tx, id, 1, body)?;
+                // Later free-key searches in this batch see it: the bases it falls under are
+                // the key itself and its prefixes ending before a `-`.
+                let bases = std::iter::once(key.len()).chain(key.match_indices('-').map(|(i, _)| i));
+                for end in bases {
+                    if let Some((used, _)) = taken.get_mut(&key[..end]) {
+                        used.insert(key.clone());
+                    }
+                }
+                keys.push(key);
+            }
+            Ok(keys)
+        })
     }
 
     /// Every layer, by key.
@@ -286,7 +376,18 @@ impl Store {
 
     /// Saves a new revision of a layer, when `base` is its current revision.
     pub fn update(&self, key: &str, base: i64, body: &NewBody<'_>) -> Result<i64, StoreError> {
-        self.write(|tx| {
+        self.update_before(key, base, body, None)
+    }
+
+    /// [`Store::update`], rolled back when `deadline` passes before it commits.
+    pub fn update_before(
+        &self,
+        key: &str,
+        base: i64,
+        body: &NewBody<'_>,
+        deadline: Option<Instant>,
+    ) -> Result<i64, StoreError> {
+        self.write_before(deadline, |tx| {
             let (id, rev) = current(tx, key)?;
             if rev != base {
                 return Err(StoreError::Conflict {
@@ -307,7 +408,17 @@ impl Store {
 
     /// Deletes a layer and its revisions (when `base`, if given, is its current revision).
     pub fn delete(&self, key: &str, base: Option<i64>) -> Result<(), StoreError> {
-        self.write(|tx| {
+        self.delete_before(key, base, None)
+    }
+
+    /// [`Store::delete`], rolled back when `deadline` passes before it commits.
+    pub fn delete_before(
+        &self,
+        key: &str,
+        base: Option<i64>,
+        deadline: Option<Instant>,
+    ) -> Result<(), StoreError> {
+        self.write_before(deadline, |tx| {
             let (id, rev) = current(tx, key)?;
             if let Some(base) = base.filter(|b| *b != rev) {
                 return Err(StoreError::Conflict {
@@ -347,7 +458,18 @@ impl Store {
 
     /// Saves revision `revision` again as a new revision (when `base` is the current one).
     pub fn restore(&self, key: &str, revision: i64, base: i64) -> Result<i64, StoreError> {
-        self.write(|tx| {
+        self.restore_before(key, revision, base, None)
+    }
+
+    /// [`Store::restore`], rolled back when `deadline` passes before it commits.
+    pub fn restore_before(
+        &self,
+        key: &str,
+        revision: i64,
+        base: i64,
+        deadline: Option<Instant>,
+    ) -> Result<i64, StoreError> {
+        self.write_before(deadline, |tx| {
             let (id, rev) = current(tx, key)?;
             if rev != base {
                 return Err(StoreError::Conflict {
@@ -411,6 +533,34 @@ fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     }
     tx.commit()?;
     Ok(())
+}
+
+/// Every key that is `base` or starts with `base-` (a range scan on the unique index: `-` is
+/// 0x2D and `.` 0x2E, so the keys starting with `base-` sort in [`base-`, `base.`)).
+fn keys_under(c: &Connection, base: &str) -> Result<HashSet<String>, StoreError> {
+    let mut st = c.prepare_cached(
+        "SELECT key FROM layers WHERE key = ?1 OR (key >= ?1 || '-' AND key < ?1 || '.')",
+    )?;
+    let rows = st.query_map([base], |r| r.get::<_, String>(0))?;
+    Ok(rows.collect::<Result<HashSet<_>, _>>()?)
+}
+
+/// The first free key of `base`, `base-N` (N from `*next` on), given the keys taken.
+fn free_key(base: &str, used: &HashSet<String>, next: &mut usize) -> Result<String, StoreError> {
+    if !used.contains(base) {
+        return Ok(base.to_string());
+    }
+    while *next <= MAX_KEY_SUFFIX {
+        let k = format!("{base}-{next}");
+        *next += 1;
+        if !used.contains(&k) {
+            return Ok(k);
+        }
+    }
+    Err(StoreError::NoFreeKey {
+        base: base.to_string(),
+        tried: MAX_KEY_SUFFIX,
+    })
 }
 
 fn current(c: &Connection, key: &str) -> Result<(i64, i64), StoreError> {

@@ -5,7 +5,8 @@ use navlayer_render::{Cell, MatrixView, Meta, RenderOptions};
 use serde_json::{json, Value};
 
 use crate::error::ApiError;
-use crate::AppState;
+use crate::router::AppState;
+use crate::support::{blocking, Deadline};
 
 fn hex(c: Option<navlayer_render::Rgb>) -> Value {
     c.map_or(Value::Null, |c| Value::String(c.hex()))
@@ -51,13 +52,16 @@ pub fn to_json(view: &MatrixView) -> Value {
     })
 }
 
-/// Builds the view of a layer against its release.
-pub async fn build(state: &AppState, layer: navlayer_layer::Layer) -> Result<Value, ApiError> {
-    let catalogue = state.catalogues.for_layer(&layer).await?;
-    tokio::task::spawn_blocking(move || {
+/// Builds the view of a layer against its release, on the blocking pool.
+pub async fn build(
+    state: &AppState,
+    deadline: Deadline,
+    layer: navlayer_layer::Layer,
+) -> Result<Value, ApiError> {
+    let catalogue = state.catalogues.for_layer(&layer, deadline).await?;
+    blocking(state, deadline, move || {
         let view = MatrixView::build(&layer, &catalogue, &RenderOptions::default());
-        to_json(&view)
+        Ok(to_json(&view))
     })
     .await
-    .map_err(ApiError::internal)
 }

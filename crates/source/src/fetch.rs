@@ -239,6 +239,7 @@ impl Fetcher {
         let label = release.location.to_string();
         let options = LoadOptions {
             fallback_release: Some(release.release),
+            ..LoadOptions::default()
         };
         let catalogue = Catalogue::from_slice(&bytes, Path::new(&label), &options)
             .map_err(|error| SourceError::InvalidDownload { error })?;
@@ -257,7 +258,19 @@ impl Fetcher {
 }
 
 fn read_file(path: &Path) -> Result<Vec<u8>, SourceError> {
-    std::fs::read(path).map_err(|e| {
+    let read = || -> std::io::Result<Vec<u8>> {
+        let mut out = Vec::new();
+        std::fs::File::open(path)?
+            .take(MAX_DOWNLOAD + 1)
+            .read_to_end(&mut out)?;
+        if out.len() as u64 > MAX_DOWNLOAD {
+            return Err(std::io::Error::other(format!(
+                "larger than the {MAX_DOWNLOAD} bytes allowed"
+            )));
+        }
+        Ok(out)
+    };
+    read().map_err(|e| {
         if e.kind() == std::io::ErrorKind::NotFound {
             SourceError::Missing {
                 path: path.to_path_buf(),

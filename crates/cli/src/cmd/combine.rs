@@ -40,8 +40,17 @@ pub fn read_one_layer_with_catalogue(
 }
 
 pub fn read_layers(files: &[PathBuf]) -> anyhow::Result<Vec<(String, Layer)>> {
+    read_layers_up_to(files, usize::MAX)
+}
+
+/// [`read_layers`], refusing (exit 1, before reading on) as soon as more than `limit` layers are
+/// read: combine binds at most 26, however many files are named.
+fn read_layers_up_to(files: &[PathBuf], limit: usize) -> anyhow::Result<Vec<(String, Layer)>> {
     let mut out = Vec::new();
     for file in files {
+        if out.len() > limit {
+            break;
+        }
         let loaded = navlayer_layer::read_layer_file(file).map_err(|e| match e {
             navlayer_layer::LayerError::Io { .. } => anyhow::Error::new(e),
             other => check_failed(other.to_string()),
@@ -61,6 +70,11 @@ pub fn read_layers(files: &[PathBuf]) -> anyhow::Result<Vec<(String, Layer)>> {
             };
             out.push((label, l.layer));
         }
+    }
+    if out.len() > limit {
+        return Err(check_failed(format!(
+            "more than {limit} layers given (the variables a–z bind at most {limit})"
+        )));
     }
     Ok(out)
 }
@@ -174,7 +188,8 @@ pub struct CombineArgs {
 
 pub fn run(ctx: &Context, args: CombineArgs) -> anyhow::Result<ExitCode> {
     let expr = Expr::parse(&args.expr).map_err(ops_error)?;
-    let layers: Vec<Layer> = read_layers(&args.files)?
+    navlayer_ops::combine::check_layer_count(args.files.len()).map_err(ops_error)?;
+    let layers: Vec<Layer> = read_layers_up_to(&args.files, navlayer_ops::expr::MAX_VARIABLES)?
         .into_iter()
         .map(|(_, l)| l)
         .collect();

@@ -6,13 +6,16 @@ use std::process::ExitCode;
 use clap::Args;
 use navlayer_layer::read::{read_layer_file_with, ReadOptions};
 use navlayer_layer::validate::Severity;
-use navlayer_layer::write::{to_json, to_json_many, Style};
+use navlayer_layer::write::{to_json, to_json_many, Style, NAVIGATOR_VERSION};
+use navlayer_layer::{Layer, Versions};
 
 use crate::context::Context;
 
 #[derive(Args, Debug)]
 #[command(
-    after_help = "What the upgrade changed, and values that had to be dropped, are listed on stderr.
+    after_help = "What the upgrade changed, and values that had to be dropped, are listed on stderr. The
+output names the Navigator version in versions.navigator (the file's own, else 5.3.2), as the
+Navigator writes it, so that the Navigator and mitreattack-python read the versions back.
 
 Examples:
   navlayer convert old-layer.json                      format 4.5 on stdout
@@ -42,8 +45,10 @@ pub struct ConvertArgs {
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 enum StyleArg {
-    /// Indented by four spaces, as the Navigator writes.
+    /// Indented by tabs, as the Navigator writes (JSON.stringify(layer, null, '\t')).
     Pretty,
+    /// Indented by four spaces, as mitreattack-python writes.
+    Spaces,
     /// One line.
     Compact,
 }
@@ -58,8 +63,13 @@ pub fn run(_ctx: &Context, args: ConvertArgs) -> anyhow::Result<ExitCode> {
     })?;
     let style = match args.style {
         StyleArg::Pretty => Style::Pretty,
+        StyleArg::Spaces => Style::Spaces,
         StyleArg::Compact => Style::Compact,
     };
+    let mut loaded = loaded;
+    for l in &mut loaded {
+        name_navigator_version(&mut l.layer);
+    }
     if !args.quiet {
         let file = args.file.display();
         for l in &loaded {
@@ -84,4 +94,17 @@ pub fn run(_ctx: &Context, args: ConvertArgs) -> anyhow::Result<ExitCode> {
     };
     crate::output::emit(args.output.as_deref(), text.as_bytes(), args.force)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Sets `versions.navigator` when the file did not name one: without it navlayer's own validate
+/// warns and mitreattack-python drops the whole `versions` object.
+fn name_navigator_version(layer: &mut Layer) {
+    let versions = layer.versions.get_or_insert_with(Versions::default);
+    if versions
+        .navigator
+        .as_deref()
+        .is_none_or(|v| v.trim().is_empty())
+    {
+        versions.navigator = Some(NAVIGATOR_VERSION.into());
+    }
 }

@@ -1,4 +1,5 @@
-//! `navlayer data …`: what a release holds, which releases there are, and fetching them.
+//! `navlayer data …`: what a release holds, which releases there are, fetching them, and
+//! exporting one as spreadsheets.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -49,6 +50,37 @@ enum DataCommand {
         #[arg(long)]
         force: bool,
     },
+    /// The whole release as spreadsheets, as mitreattack-python's attackToExcel writes them.
+    #[command(
+        after_help = "Writes <DIR>/<domain>-v<X.Y>/: one workbook <domain>-v<X.Y>.xlsx with a sheet per object
+type, the matrices, relationships, detection strategy / analytic / log source mappings (v18+)
+and citations, and one workbook per type with its relationship sheets (procedure examples,
+associated mitigations, ...). With --format csv, each of those sheets as a CSV file.
+
+Examples:
+  navlayer data export --out-dir excel/
+  navlayer --domain ics --attack-version 18.1 data export --format csv --out-dir csv/
+  navlayer --data enterprise-attack-17.1.json data export --out-dir excel/ --force"
+    )]
+    Export {
+        /// File format.
+        #[arg(long, value_enum, default_value_t = ExportFormat::Xlsx)]
+        format: ExportFormat,
+        /// Folder to write into (created if missing).
+        #[arg(long, value_name = "DIR")]
+        out_dir: std::path::PathBuf,
+        /// Overwrite files that exist.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum ExportFormat {
+    /// Excel workbooks.
+    Xlsx,
+    /// One CSV file per sheet.
+    Csv,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -62,7 +94,40 @@ pub fn run(ctx: &Context, args: DataArgs) -> anyhow::Result<ExitCode> {
         DataCommand::Info { format } => info(ctx, format),
         DataCommand::List { format } => list(ctx, format),
         DataCommand::Fetch { force } => fetch(ctx, force),
+        DataCommand::Export {
+            format,
+            out_dir,
+            force,
+        } => export(ctx, format, &out_dir, force),
     }
+}
+
+fn export(
+    ctx: &Context,
+    format: ExportFormat,
+    dir: &Path,
+    force: bool,
+) -> anyhow::Result<ExitCode> {
+    let path = ctx.bundle_path(ctx.global.domain, ctx.global.attack_version)?;
+    // `..default()` keeps this literal valid when LoadOptions gains fields.
+    #[allow(clippy::needless_update)]
+    let options = navlayer_attack::LoadOptions {
+        fallback_release: ctx.global.attack_version,
+        keep_raw_json: true,
+        ..navlayer_attack::LoadOptions::default()
+    };
+    let catalogue = navlayer_attack::Catalogue::load(&path, &options)?;
+    let export = navlayer_export::export(&catalogue)?;
+    let files = match format {
+        ExportFormat::Xlsx => export.write_xlsx(dir, force)?,
+        ExportFormat::Csv => export.write_csv(dir, force)?,
+    };
+    let mut text = String::new();
+    for f in &files {
+        writeln!(text, "{}", f.display())?;
+    }
+    crate::output::emit(None, text.as_bytes(), false)?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn fetch(ctx: &Context, force: bool) -> anyhow::Result<ExitCode> {
@@ -120,7 +185,10 @@ fn data_releases(
             path: path.to_path_buf(),
         }]);
     }
-    let options = navlayer_attack::LoadOptions { fallback_release };
+    let options = navlayer_attack::LoadOptions {
+        fallback_release,
+        ..navlayer_attack::LoadOptions::default()
+    };
     let catalogue = navlayer_attack::Catalogue::load(path, &options)?;
     Ok(vec![LocalRelease {
         domain: catalogue.domain(),

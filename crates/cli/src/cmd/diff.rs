@@ -78,7 +78,13 @@ pub fn run(_ctx: &Context, args: DiffArgs) -> anyhow::Result<ExitCode> {
         }
         DiffFormat::Layer => to_json(&to_layer(&d, &a, &b), Style::Pretty),
     };
-    crate::output::emit(args.output.as_deref(), text.as_bytes(), args.force)?;
+    match args.format {
+        DiffFormat::Text => crate::output::emit_text(args.output.as_deref(), &text, args.force)?,
+        DiffFormat::Json => crate::output::emit_json(args.output.as_deref(), &text, args.force)?,
+        DiffFormat::Layer => {
+            crate::output::emit(args.output.as_deref(), text.as_bytes(), args.force)?
+        }
+    }
     if args.exit_code && !d.is_empty() {
         return Ok(ExitCode::from(crate::exit::CHECK_FAILED));
     }

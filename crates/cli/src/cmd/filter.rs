@@ -40,14 +40,14 @@ pub fn run(ctx: &Context, args: FilterArgs) -> anyhow::Result<ExitCode> {
     let (layer, catalogue) = read_one_layer_with_catalogue(ctx, &args.file, "filter")?;
     let report = filter_platforms(&layer, &catalogue, &args.platforms).map_err(ops_error)?;
     if !report.unknown.is_empty() {
-        eprintln!(
+        crate::output::note(&format!(
             "note: removed {} ID{} not in {} {}: {}",
             report.unknown.len(),
             if report.unknown.len() == 1 { "" } else { "s" },
             catalogue.domain(),
             catalogue.release(),
             report.unknown.join(", ")
-        );
+        ));
     }
     eprintln!(
         "kept {} entr{}, removed {} on other platforms",

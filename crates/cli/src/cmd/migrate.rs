@@ -84,8 +84,10 @@ enum ReportArg {
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 enum StyleArg {
-    /// Indented by four spaces, as the Navigator writes.
+    /// Indented by tabs, as the Navigator writes.
     Pretty,
+    /// Indented by four spaces, as mitreattack-python writes.
+    Spaces,
     /// One line.
     Compact,
 }
@@ -195,6 +197,7 @@ pub fn run(ctx: &Context, args: MigrateArgs) -> anyhow::Result<ExitCode> {
     };
     let style = match args.style {
         StyleArg::Pretty => Style::Pretty,
+        StyleArg::Spaces => Style::Spaces,
         StyleArg::Compact => Style::Compact,
     };
 
@@ -254,10 +257,15 @@ pub fn run(ctx: &Context, args: MigrateArgs) -> anyhow::Result<ExitCode> {
         ReportArg::Md => ReportFormat::Markdown,
     };
     let text = render_reports(&reports, format)?;
-    crate::output::emit(args.report_file.as_deref(), text.as_bytes(), args.force)?;
+    match format {
+        ReportFormat::Json => {
+            crate::output::emit_json(args.report_file.as_deref(), &text, args.force)?
+        }
+        _ => crate::output::emit_text(args.report_file.as_deref(), &text, args.force)?,
+    }
     if !failures.is_empty() {
         for f in &failures {
-            eprintln!("error: {f}");
+            crate::output::note(&format!("error: {f}"));
         }
         return Err(check_failed(format!(
             "{} layer(s) or file(s) could not be migrated; the others were",

@@ -30,21 +30,50 @@ enum ShowFormat {
     Json,
 }
 
-/// Finds an object by ATT&CK ID, or fails (exit 1) with the closest matches.
+/// Finds an object by ATT&CK ID (case-insensitive), STIX id, or exact name (case-insensitive,
+/// when one object has it: 17.1's data components have no ATT&CK ID), or fails (exit 1) with
+/// the closest matches.
 pub fn lookup(catalogue: &Catalogue, id: &str) -> anyhow::Result<ObjectId> {
-    catalogue.by_attack_id(id).ok_or_else(|| {
-        let suggestions = catalogue.suggest(id, 5);
-        let hint = if suggestions.is_empty() {
-            String::new()
-        } else {
-            format!("; closest: {}", suggestions.join(", "))
-        };
-        check_failed(format!(
-            "{id} is not an ATT&CK ID in {} {}{hint}",
-            catalogue.domain(),
-            catalogue.release()
-        ))
-    })
+    if let Some(found) = catalogue
+        .by_attack_id(id)
+        .or_else(|| catalogue.by_stix_id(id.trim()))
+    {
+        return Ok(found);
+    }
+    let named: Vec<ObjectId> = catalogue
+        .ids()
+        .filter(|&o| catalogue.object(o).name.eq_ignore_ascii_case(id.trim()))
+        .collect();
+    let active: Vec<ObjectId> = named
+        .iter()
+        .copied()
+        .filter(|&o| catalogue.object(o).is_active())
+        .collect();
+    match (active.as_slice(), named.as_slice()) {
+        ([one], _) | ([], [one]) => return Ok(*one),
+        _ => {}
+    }
+    let suggestions = catalogue.suggest(id, 5);
+    let hint = if named.len() > 1 {
+        let ids: Vec<String> = named
+            .iter()
+            .map(|&o| catalogue.object(o).display_id().to_string())
+            .collect();
+        format!(
+            "; {} objects have that name: {}",
+            named.len(),
+            ids.join(", ")
+        )
+    } else if suggestions.is_empty() {
+        String::new()
+    } else {
+        format!("; closest: {}", suggestions.join(", "))
+    };
+    Err(check_failed(format!(
+        "{id} is not an ATT&CK ID, STIX id or name in {} {}{hint}",
+        catalogue.domain(),
+        catalogue.release()
+    )))
 }
 
 pub fn run(ctx: &Context, args: ShowArgs) -> anyhow::Result<ExitCode> {
@@ -154,6 +183,6 @@ pub fn run(ctx: &Context, args: ShowArgs) -> anyhow::Result<ExitCode> {
             }
         }
     }
-    crate::output::emit(None, out.as_bytes(), false)?;
+    crate::output::emit_text(None, &out, false)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -42,7 +42,7 @@ pub fn run(ctx: &Context, args: StatsArgs) -> anyhow::Result<ExitCode> {
     let (layer, catalogue) = read_one_layer_with_catalogue(ctx, &args.file, "stats")?;
     let s: Stats = stats(&layer, &catalogue);
     if !s.not_in_release.is_empty() {
-        eprintln!(
+        crate::output::note(&format!(
             "note: {} ID{} of the layer not in {} {}: {}",
             s.not_in_release.len(),
             if s.not_in_release.len() == 1 {
@@ -53,7 +53,7 @@ pub fn run(ctx: &Context, args: StatsArgs) -> anyhow::Result<ExitCode> {
             s.domain,
             s.release,
             s.not_in_release.join(", ")
-        );
+        ));
     }
     let text = match args.format {
         TableFormat::Json => {
@@ -73,6 +73,13 @@ pub fn run(ctx: &Context, args: StatsArgs) -> anyhow::Result<ExitCode> {
         }
         TableFormat::Csv => render_table(TableFormat::Csv, &Stats::HEADERS, &s.rows()),
     };
-    crate::output::emit(args.output.as_deref(), text.as_bytes(), args.force)?;
+    match args.format {
+        TableFormat::Json => crate::output::emit_json(args.output.as_deref(), &text, args.force)?,
+        TableFormat::Table => crate::output::emit_text(args.output.as_deref(), &text, args.force)?,
+        // CSV rows end in CRLF; render_table made every cell terminal-safe already.
+        TableFormat::Csv => {
+            crate::output::emit(args.output.as_deref(), text.as_bytes(), args.force)?
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -179,7 +179,10 @@ pub fn run(ctx: &Context, args: ValidateArgs) -> anyhow::Result<ExitCode> {
         Format::Json => render_json(&reports)?,
         Format::Text => render_text(&reports, args.verbose),
     };
-    crate::output::emit(None, text.as_bytes(), false)?;
+    match args.format {
+        Format::Json => crate::output::emit_json(None, &text, false)?,
+        Format::Text => crate::output::emit_text(None, &text, false)?,
+    }
     Ok(if io_error {
         ExitCode::from(exit::USAGE)
     } else if failed {

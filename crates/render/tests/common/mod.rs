@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use navlayer_layer::Layer;
-use navlayer_render::{MatrixView, RenderOptions};
+use navlayer_render::{LayoutKind, MatrixView, RenderOptions};
 
 /// (snapshot name, path under NAVLAYER_SHARED, bundle to draw it over).
 pub const REAL_LAYERS: [(&str, &str, &str); 5] = [
@@ -35,6 +35,32 @@ pub const REAL_LAYERS: [(&str, &str, &str); 5] = [
         "ics-attack-18.1.json",
     ),
 ];
+
+/// The layers every layout × format snapshot is made of: M1038 as published (v19), G0016
+/// (campaign colours), a mobile and an ICS layer.
+pub const SNAPSHOT_LAYERS: [usize; 4] = [0, 1, 3, 4];
+
+/// The three layouts.
+pub const LAYOUTS: [LayoutKind; 3] = [LayoutKind::Side, LayoutKind::Flat, LayoutKind::Mini];
+
+/// (snapshot name, view) for every snapshot layer in every layout, with `options` otherwise.
+pub fn snapshot_views(options: &RenderOptions) -> Vec<(String, MatrixView, RenderOptions)> {
+    let mut out = Vec::new();
+    for i in SNAPSHOT_LAYERS {
+        let (name, path, bundle) = REAL_LAYERS[i];
+        let layer = read_layer(path);
+        let catalogue = navlayer_testdata::catalogue(bundle);
+        for kind in LAYOUTS {
+            let o = RenderOptions {
+                layout: Some(kind),
+                ..options.clone()
+            };
+            let view = MatrixView::build(&layer, &catalogue, &o);
+            out.push((format!("{kind}_{name}"), view, o));
+        }
+    }
+    out
+}
 
 pub fn shared(path: &str) -> PathBuf {
     navlayer_testdata::shared_dir().join(path)
@@ -93,4 +119,22 @@ pub fn hostile_layer() -> Layer {
 pub fn hostile_view() -> MatrixView {
     let catalogue = navlayer_testdata::catalogue("enterprise-attack-18.1.json");
     MatrixView::build(&hostile_layer(), &catalogue, &RenderOptions::default())
+}
+
+/// Brings back the deprecated second matrix of a mobile bundle ("Network-Based Effects", whose
+/// own tactics are deprecated too) over the last three tactics of the main matrix, so the
+/// bundle has two live matrices.
+pub fn second_matrix(bundle: &mut serde_json::Value) {
+    let objects = bundle["objects"].as_array_mut().expect("objects");
+    let main: Vec<serde_json::Value> = objects
+        .iter()
+        .find(|o| o["type"] == "x-mitre-matrix" && o["x_mitre_deprecated"] != true)
+        .and_then(|m| m["tactic_refs"].as_array().cloned())
+        .expect("main matrix");
+    for o in objects.iter_mut() {
+        if o["type"] == "x-mitre-matrix" && o["x_mitre_deprecated"] == true {
+            o["x_mitre_deprecated"] = serde_json::Value::Bool(false);
+            o["tactic_refs"] = serde_json::Value::Array(main[main.len() - 3..].to_vec());
+        }
+    }
 }

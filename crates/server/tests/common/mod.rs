@@ -80,6 +80,8 @@ pub fn server() -> TestServer {
 }
 
 impl TestServer {
+    /// A request as the web UI sends it: POST and PUT get `Content-Type: application/json`
+    /// unless `headers` name one.
     pub async fn call(
         &self,
         method: Method,
@@ -87,7 +89,41 @@ impl TestServer {
         body: impl Into<Body>,
         headers: &[(&str, &str)],
     ) -> Resp {
+        let mut all: Vec<(&str, &str)> = headers.to_vec();
+        let typed = headers
+            .iter()
+            .any(|(k, _)| k.eq_ignore_ascii_case("content-type"));
+        if !typed && (method == Method::POST || method == Method::PUT) {
+            all.push(("content-type", "application/json"));
+        }
+        self.call_raw(method, uri, body, &all).await
+    }
+
+    /// A request with exactly these headers.
+    pub async fn call_raw(
+        &self,
+        method: Method,
+        uri: &str,
+        body: impl Into<Body>,
+        headers: &[(&str, &str)],
+    ) -> Resp {
+        self.call_from(None, method, uri, body, headers).await
+    }
+
+    /// A request with exactly these headers, as from the client `peer` (what the server's
+    /// connection loop records for a real socket).
+    pub async fn call_from(
+        &self,
+        peer: Option<std::net::SocketAddr>,
+        method: Method,
+        uri: &str,
+        body: impl Into<Body>,
+        headers: &[(&str, &str)],
+    ) -> Resp {
         let mut req = Request::builder().method(method).uri(uri);
+        if let Some(p) = peer {
+            req = req.extension(axum::extract::ConnectInfo(p));
+        }
         for (k, v) in headers {
             req = req.header(*k, *v);
         }

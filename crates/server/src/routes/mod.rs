@@ -1,0 +1,8 @@
+//! The handlers, one module per resource; each has `pub fn routes() -> Router<Arc<AppState>>`
+//! and is merged in [`crate::router::router`].
+
+pub mod layers;
+pub mod ops;
+pub mod releases;
+pub mod render;
+pub mod ui;
