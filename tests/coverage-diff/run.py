@@ -73,9 +73,11 @@ def main():
     theirs = os.path.join(work, "sigma-cli.json")
     ours = os.path.join(work, "navlayer.json")
     t = time.monotonic()
-    subprocess.run([sys.executable, wrapper, os.path.join(work, "cache"), bundle, "analyze", "attack", "count",
+    peer = subprocess.run([sys.executable, wrapper, os.path.join(work, "cache"), bundle, "analyze", "attack", "count",
                     "--min-score", "0", "--max-score", "20", "--min-color", "#66b1ffff", "--max-color", "#ff66f4ff",
-                    theirs] + rules, cwd=sigma_dir, check=True, stdout=subprocess.DEVNULL)
+                    theirs] + rules, cwd=sigma_dir, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    if peer.returncode != 0:
+        sys.exit(f"sigma-cli failed ({peer.returncode}): {peer.stderr[-2000:]}")
     t_theirs = time.monotonic() - t
     t = time.monotonic()
     run = subprocess.run([binary, "--offline", "--data", data, "--attack-version", "18.1", "coverage", "sigma"] + rules

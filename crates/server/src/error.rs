@@ -55,7 +55,7 @@ pub struct ApiError {
     /// More about the error, when there is more than a message (the report of a coverage run
     /// whose input files failed to parse).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub details: Option<serde_json::Value>,
+    pub details: Option<Box<serde_json::Value>>,
 }
 
 fn status_code<S: serde::Serializer>(s: &StatusCode, ser: S) -> Result<S::Ok, S::Error> {

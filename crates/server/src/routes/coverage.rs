@@ -276,7 +276,7 @@ fn failed_files(report: &CoverageReport) -> ApiError {
         .first()
         .map_or(String::from("/files"), |(i, _)| format!("/files/{i}/text"));
     let mut e = ApiError::bad_request(message, pointer);
-    e.details = serde_json::to_value(report).ok();
+    e.details = serde_json::to_value(report).ok().map(Box::new);
     e
 }
 
