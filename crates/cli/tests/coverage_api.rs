@@ -360,3 +360,34 @@ fn api_errors_name_the_file_line_and_column_and_writes_are_guarded() {
     );
     assert_eq!(status, 415);
 }
+
+#[test]
+fn api_migrates_a_mapping_file_made_for_an_older_release_as_the_cli_does() {
+    let file = navlayer_testdata::shared_dir().join(
+        "rules-corpus/mappings-explorer/mappings/nist_800_53/attack-16.1/nist_800_53-rev5/enterprise/nist_800_53-rev5_attack-16.1-enterprise.json",
+    );
+    let name = file.display().to_string();
+    let (addr, _db) = listen();
+    let tmp = tempfile::tempdir().unwrap();
+    let cli = cli_layer(
+        &["--attack-version", "18.1", "coverage", "mappings", &name],
+        tmp.path(),
+        "cli-nist.json",
+    );
+    let request = json!({
+        "format": "mappings",
+        "files": [{"name": name, "text": std::fs::read_to_string(&file).unwrap()}],
+        "release": "18.1",
+        "options": {"source": name},
+    });
+    let api = ok(
+        "/api/coverage",
+        post(addr, "/api/coverage", &request.to_string(), &[]),
+    );
+    assert!(technique_count(&cli) > 100, "{}", technique_count(&cli));
+    assert_eq!(api["layer"], cli, "API and CLI mapping layers differ");
+    // Migrated from 16.1 with the server's 16.1 release, and the report says so.
+    let migrations = api["report"]["migrations"].as_array().unwrap();
+    assert_eq!(migrations.len(), 1, "{}", api["report"]["notes"]);
+    assert_eq!(migrations[0]["files"][0], name);
+}
