@@ -109,6 +109,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .merge(routes::render::routes())
         .merge(routes::upgrade::routes())
         .merge(routes::fetch::routes())
+        .merge(routes::coverage::routes())
         .merge(routes::ui::routes())
         .fallback(middleware::not_found)
         .layer(DefaultBodyLimit::max(limits.body_bytes))
