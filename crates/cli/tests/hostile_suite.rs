@@ -373,6 +373,18 @@ fn every_endpoint_on_every_hostile_file() {
         if let Ok(v) = serde_json::from_slice::<Value>(&body) {
             let migrate = json!({"layer": v, "to": "18.1", "from": "17.1"}).to_string();
             send("POST", "/api/migrate", migrate.as_bytes(), &[JSON]);
+            // The web UI's export dialog: the layer wrapped with render options.
+            let options = json!({"theme": "dark", "header": {"legend": true}, "orientation": "portrait",
+                "annotatedOnly": true, "subtechniques": "all", "pageSize": "a3"});
+            let wrapped = json!({"layer": v, "options": options}).to_string();
+            for fmt in ["svg", "pdf", "xlsx"] {
+                send(
+                    "POST",
+                    &format!("/api/render/{fmt}"),
+                    wrapped.as_bytes(),
+                    &[JSON],
+                );
+            }
         }
         if imported == 201 {
             let k = format!("{key}i");
@@ -385,7 +397,9 @@ fn every_endpoint_on_every_hostile_file() {
             ] {
                 send("GET", &path, b"", &[]);
             }
-            let combine = json!({"expression": "a + b", "layers": [k, k]}).to_string();
+            let combine = json!({"expression": "a + b", "layers": [k, k],
+                "inherit": {"comments": "b", "gradient": "a", "legend": "b", "metadata": "a"}})
+            .to_string();
             send("POST", "/api/combine", combine.as_bytes(), &[JSON]);
             let diff = json!({"a": k, "b": k}).to_string();
             send("POST", "/api/diff", diff.as_bytes(), &[JSON]);
@@ -394,6 +408,20 @@ fn every_endpoint_on_every_hostile_file() {
                 &format!("/api/layers/{k}"),
                 &body,
                 &[JSON, ("If-Match", "\"1\"")],
+            );
+            // The guided upgrade: migrate the stored layer, drop one entry, keep the report.
+            let upgrade = json!({"to": "18.1", "from": "17.1", "drop": [0]}).to_string();
+            send(
+                "POST",
+                &format!("/api/layers/{k}/upgrade"),
+                upgrade.as_bytes(),
+                &[JSON, ("If-Match", "\"2\"")],
+            );
+            send(
+                "GET",
+                &format!("/api/layers/{k}/revisions/3/report"),
+                b"",
+                &[],
             );
         }
         if http(addr, "GET", "/api/health", b"", &[]) != 200 {
@@ -459,6 +487,81 @@ fn every_endpoint_on_every_hostile_file() {
         ("POST", "/api/migrate".into(), b"{\"layer\": 5}".to_vec()),
         ("DELETE", "/api/layers/small?base=-1".into(), vec![]),
         ("BREW", "/api/layers".into(), vec![]),
+        // The web workspace's endpoints.
+        (
+            "POST",
+            "/api/layers/small/upgrade?base=1".into(),
+            b"{\"drop\": [99999999999999999999999], \"to\": \"99.99\"}".to_vec(),
+        ),
+        (
+            "POST",
+            "/api/layers/small/upgrade".into(),
+            b"{\"drop\": \"all\"}".to_vec(),
+        ),
+        (
+            "GET",
+            "/api/layers/small/revisions/99999999999999999999/report".into(),
+            vec![],
+        ),
+        (
+            "GET",
+            "/api/releases/enterprise/18.1/multiselect?q=%1b%5b2J%00&fields=name,id,description"
+                .into(),
+            vec![],
+        ),
+        (
+            "GET",
+            format!("/api/releases/enterprise/18.1/multiselect?q={}", "a".repeat(5_000)),
+            vec![],
+        ),
+        (
+            "GET",
+            "/api/releases/enterprise/18.1/multiselect?fields=%ff%fe,,,".into(),
+            vec![],
+        ),
+        (
+            "GET",
+            "/api/releases/enterprise/18.1/matrix?descriptions=0".into(),
+            vec![],
+        ),
+        ("GET", "/api/config".into(), vec![]),
+        ("GET", "/assets/js/%2e%2e%2fCargo.toml".into(), vec![]),
+        ("GET", format!("/assets/js/{long}.js"), vec![]),
+        (
+            "POST",
+            "/api/fetch".into(),
+            b"{\"url\": \"file:///etc/passwd\"}".to_vec(),
+        ),
+        (
+            "POST",
+            "/api/fetch".into(),
+            // Loopback is refused before any connection (other ranges: fetch.rs unit tests).
+            b"{\"url\": \"http://127.0.0.1:1/layer.json\"}".to_vec(),
+        ),
+        (
+            "POST",
+            "/api/fetch".into(),
+            b"{\"url\": \"http://[::ffff:7f00:1]/\", \"key\": \"../x\"}".to_vec(),
+        ),
+        (
+            "POST",
+            "/api/fetch".into(),
+            format!("{{\"url\": \"http://{long}\"}}").into_bytes(),
+        ),
+        ("POST", "/api/fetch".into(), b"[[[[".to_vec()),
+        (
+            "POST",
+            "/api/render/svg".into(),
+            format!(
+                "{{\"layer\": {{\"name\": \"x\", \"domain\": \"enterprise-attack\"}}, \"options\": {{\"theme\": 5, \"page\": \"{long}\", \"expand\": [], \"annotatedOnly\": true}}}}"
+            )
+            .into_bytes(),
+        ),
+        (
+            "POST",
+            "/api/combine".into(),
+            b"{\"expression\": \"a\", \"layers\": [\"small\"], \"inherit\": {\"comments\": \"zz\", \"nothing\": \"a\"}}".to_vec(),
+        ),
     ];
     for (m, p, b) in &odd {
         requests += 1;

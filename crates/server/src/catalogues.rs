@@ -126,6 +126,39 @@ impl Catalogues {
         }
     }
 
+    /// The release a layer of `domain` made for ATT&CK `attack` (its `versions.attack`) is
+    /// shown on: the newest release of that major version, else `None` (the newest of the
+    /// domain). Reads the data folder's listing only, loads nothing.
+    pub fn release_for(&self, domain: Domain, attack: Option<&str>) -> Option<Release> {
+        let major = attack.and_then(|a| a.split('.').next()?.trim().parse::<u32>().ok())?;
+        self.releases()
+            .ok()?
+            .into_iter()
+            .filter(|r| r.domain == domain && r.release.major == major)
+            .map(|r| r.release)
+            .max()
+    }
+
+    /// The release every listed layer is shown on, from one listing of the data folder:
+    /// `(domain, versions.attack)` → `X.Y`, `None` for an unknown domain or no data.
+    pub fn shown_releases<'a>(
+        &self,
+        layers: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Vec<Option<Release>> {
+        let all = self.releases().unwrap_or_default();
+        layers
+            .into_iter()
+            .map(|(domain, attack)| {
+                let d = Domain::parse_lenient(domain)?;
+                let mine = all.iter().filter(|r| r.domain == d).map(|r| r.release);
+                let major = attack.split('.').next()?.trim().parse::<u32>().ok();
+                major
+                    .and_then(|m| mine.clone().filter(|r| r.major == m).max())
+                    .or_else(|| mine.max())
+            })
+            .collect()
+    }
+
     /// The catalogue for a layer's `domain` and `versions.attack` (the newest release of the
     /// major version, else the newest release of the domain).
     pub async fn for_layer(
@@ -142,19 +175,8 @@ impl Catalogues {
                 "/domain",
             )
         })?;
-        let major = layer
-            .versions
-            .as_ref()
-            .and_then(|v| v.attack.as_deref())
-            .and_then(|a| a.split('.').next()?.trim().parse::<u32>().ok());
-        let release = major.and_then(|m| {
-            self.releases()
-                .ok()?
-                .into_iter()
-                .filter(|r| r.domain == domain && r.release.major == m)
-                .map(|r| r.release)
-                .max()
-        });
+        let attack = layer.versions.as_ref().and_then(|v| v.attack.as_deref());
+        let release = self.release_for(domain, attack);
         self.get(domain, release, deadline).await
     }
 }

@@ -45,9 +45,13 @@
 mod backoff;
 mod catalogues;
 mod conn;
+mod context_menu;
 mod error;
+pub mod fetch;
 pub mod layers;
 mod middleware;
+mod migration;
+pub mod multiselect;
 pub mod render;
 pub mod router;
 mod routes;
@@ -60,6 +64,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 pub use catalogues::Catalogues;
+pub use context_menu::{parse_context_menu, ContextMenuItem};
 pub use error::{ApiError, ServerError};
 pub use router::{router, AppState};
 pub use store::{Store, StoreError};
@@ -139,6 +144,10 @@ pub struct Config {
     pub allowed_hosts: Vec<String>,
     /// Request limits.
     pub limits: Limits,
+    /// User items of the web UI's context menu (`serve --context-menu FILE`).
+    pub context_menu: Vec<ContextMenuItem>,
+    /// What "open from URL" may fetch (`serve --allow-private-urls`).
+    pub fetch: fetch::FetchPolicy,
 }
 
 impl Config {
@@ -153,6 +162,8 @@ impl Config {
             allowed_origins: Vec::new(),
             allowed_hosts: Vec::new(),
             limits: Limits::default(),
+            context_menu: Vec::new(),
+            fetch: fetch::FetchPolicy::default(),
         }
     }
 }

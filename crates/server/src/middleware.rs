@@ -224,10 +224,7 @@ fn client(req: &Request) -> IpAddr {
 /// Paths open without a token whatever it guards: the health check, and the UI's static files
 /// and the API description (they hold no data).
 fn always_open(path: &str) -> bool {
-    matches!(
-        path,
-        "/api/health" | "/" | "/assets/app.js" | "/assets/style.css" | "/api/openapi.json"
-    )
+    matches!(path, "/api/health" | "/" | "/api/openapi.json") || path.starts_with("/assets/")
 }
 
 /// With a token: writes (or, with `--token-for reads`, every API request) need

@@ -13,7 +13,7 @@ use navlayer_render::{MatrixView, RenderOptions};
 
 use crate::error::ApiError;
 use crate::router::AppState;
-use crate::support::{blocking, Deadline};
+use crate::support::{blocking, shorten, Deadline};
 
 /// Output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -22,6 +22,8 @@ pub enum Format {
     Svg,
     /// PNG image of the matrix.
     Png,
+    /// PDF document of the matrix (vector, text selectable).
+    Pdf,
     /// Self-contained HTML page.
     Html,
     /// Excel workbook.
@@ -40,6 +42,7 @@ impl Format {
         Ok(match text.to_ascii_lowercase().as_str() {
             "svg" => Format::Svg,
             "png" => Format::Png,
+            "pdf" => Format::Pdf,
             "html" => Format::Html,
             "xlsx" => Format::Xlsx,
             "csv" => Format::Csv,
@@ -48,8 +51,8 @@ impl Format {
             _ => {
                 return Err(ApiError::bad_request(
                     format!(
-                        "unknown format {text:?} (expected svg, png, html, xlsx, csv, md or json)"
-                    ),
+                    "unknown format {text:?} (expected svg, png, pdf, html, xlsx, csv, md or json)"
+                ),
                     "path:format",
                 ))
             }
@@ -61,6 +64,7 @@ impl Format {
         match self {
             Format::Svg => "image/svg+xml",
             Format::Png => "image/png",
+            Format::Pdf => "application/pdf",
             Format::Html => "text/html; charset=utf-8",
             Format::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             Format::Csv => "text/csv; charset=utf-8",
@@ -74,6 +78,7 @@ impl Format {
         match self {
             Format::Svg => "svg",
             Format::Png => "png",
+            Format::Pdf => "pdf",
             Format::Html => "html",
             Format::Xlsx => "xlsx",
             Format::Csv => "csv",
@@ -205,21 +210,107 @@ pub async fn cached(
         serde_json::from_str(&text).map_err(ApiError::internal)
     })
     .await?;
-    let bytes = render_bytes(state, deadline, format, layer).await?;
+    let bytes = render_bytes(state, deadline, format, layer, RenderOptions::default()).await?;
     state.render_cache.put(key, bytes.clone());
     Ok(respond(format, bytes, name))
 }
 
-/// Renders a layer.
+/// Renders a layer with the default options.
 pub async fn render(
     state: &AppState,
     deadline: Deadline,
     format: Format,
     layer: Layer,
 ) -> Result<Response, ApiError> {
+    render_with(state, deadline, format, layer, RenderOptions::default()).await
+}
+
+/// Renders a layer with options (not cached: the web UI's export dialog).
+pub async fn render_with(
+    state: &AppState,
+    deadline: Deadline,
+    format: Format,
+    layer: Layer,
+    opts: RenderOptions,
+) -> Result<Response, ApiError> {
     let name = layer.name.clone();
-    let bytes = render_bytes(state, deadline, format, layer).await?;
+    let bytes = render_bytes(state, deadline, format, layer, opts).await?;
     Ok(respond(format, bytes, &name))
+}
+
+/// Render options as JSON (the render crate's [`RenderOptions`], camelCase names, every field
+/// optional: `layout`, `showID`, `showName`, `subtechniques`, `annotatedOnly`, `pageSize`,
+/// `orientation`, `fit`, `minFontSize`, `fontSize`, `theme`, `header`, `scores`, `marks`, `pages`,
+/// `dpi`, `embedFont`). `null` or absent: the defaults. Unknown names, wrong types and values out
+/// of range are a 400 that names the option and what is accepted.
+pub fn options_from_json(v: &serde_json::Value) -> Result<RenderOptions, ApiError> {
+    if v.is_null() {
+        return Ok(RenderOptions::default());
+    }
+    let o: RenderOptions = serde_json::from_value(v.clone()).map_err(|e| serde_error(v, &e))?;
+    o.validate().map_err(|e| option_error(&e))?;
+    Ok(o)
+}
+
+/// A 400 for options that do not deserialise, pointing at the first option that fails alone.
+fn serde_error(v: &serde_json::Value, e: &serde_json::Error) -> ApiError {
+    let culprit = v.as_object().and_then(|m| {
+        m.iter().find(|(k, x)| {
+            let one = serde_json::json!({ k.as_str(): x });
+            serde_json::from_value::<RenderOptions>(one).is_err()
+        })
+    });
+    match culprit {
+        Some((k, _)) => ApiError::bad_request(
+            format!("render option `{}`: {e} (see docs/render.md)", shorten(k)),
+            format!("/options/{}", shorten(k)),
+        ),
+        None => ApiError::bad_request(
+            format!("render options: {e} (an object of RenderOptions, see docs/render.md)"),
+            "/options",
+        ),
+    }
+}
+
+/// A 400 for an option the render crate refused, pointing at it.
+fn option_error(e: &navlayer_render::RenderError) -> ApiError {
+    let pointer = match e {
+        navlayer_render::RenderError::Option { option, .. } => format!("/options/{option}"),
+        _ => "/options".into(),
+    };
+    ApiError::bad_request(format!("render options: {e}"), pointer)
+}
+
+/// Errors of drawing: options the page cannot honour are the client's (422), the rest are ours.
+fn draw_error(e: navlayer_render::RenderError) -> ApiError {
+    match e {
+        navlayer_render::RenderError::Unreadable { .. } => {
+            ApiError::unprocessable(e.to_string(), "/options/minFontSize")
+        }
+        navlayer_render::RenderError::Option { .. } => option_error(&e),
+        other => ApiError::internal(other),
+    }
+}
+
+/// Lays out a picture format (one page for SVG and PNG, as `navlayer render` does) and draws it.
+fn picture(
+    format: Format,
+    view: &MatrixView,
+    opts: &RenderOptions,
+) -> Result<Vec<u8>, navlayer_render::RenderError> {
+    let layout_options = match format {
+        Format::Pdf => opts.clone(),
+        _ => RenderOptions {
+            pages: navlayer_render::Pages::Single,
+            ..opts.clone()
+        },
+    };
+    let drawing = navlayer_render::layout(view, &layout_options)?;
+    Ok(match format {
+        Format::Svg => navlayer_render_svg::svg_of(&drawing, view, opts).into_bytes(),
+        Format::Png => navlayer_render_svg::png_of(&drawing, view, opts)?,
+        _ => navlayer_render_pdf::pdf_of(&drawing, view)?,
+    })
 }
 
 async fn render_bytes(
@@ -227,6 +318,7 @@ async fn render_bytes(
     deadline: Deadline,
     format: Format,
     layer: Layer,
+    opts: RenderOptions,
 ) -> Result<Bytes, ApiError> {
     if format == Format::Json {
         return blocking(state, deadline, move || {
@@ -236,16 +328,13 @@ async fn render_bytes(
     }
     let catalogue = state.catalogues.for_layer(&layer, deadline).await?;
     blocking(state, deadline, move || {
-        let opts = RenderOptions::default();
         let view = MatrixView::build(&layer, &catalogue, &opts);
-        let backend = |e: navlayer_render::RenderError| ApiError::internal(e);
         let bytes: Vec<u8> = match format {
-            Format::Svg => navlayer_render_svg::svg(&view, &opts)
-                .map_err(backend)?
-                .into_bytes(),
-            Format::Png => navlayer_render_svg::png(&view, &opts).map_err(backend)?,
+            Format::Svg | Format::Png | Format::Pdf => {
+                picture(format, &view, &opts).map_err(draw_error)?
+            }
             Format::Html => navlayer_render_html::html(&view, &opts).into_bytes(),
-            Format::Xlsx => navlayer_render_xlsx::xlsx(&view, &opts).map_err(backend)?,
+            Format::Xlsx => navlayer_render_xlsx::xlsx(&view, &opts).map_err(draw_error)?,
             Format::Csv => navlayer_render_table::csv(&view).into_bytes(),
             Format::Md => navlayer_render_table::markdown(&view).into_bytes(),
             Format::Json => Vec::new(),

@@ -52,6 +52,10 @@ pub struct AppState {
     pub served: Option<SocketAddr>,
     /// The database's schema version, read at start (the health check answers from memory).
     pub schema_version: i64,
+    /// The search & multiselect lists of each release, prepared on first use.
+    pub multiselect: crate::multiselect::Cache,
+    /// Fetches from URLs running now (at most `routes::fetch::CONCURRENT_FETCHES`).
+    pub fetches: Arc<Semaphore>,
 }
 
 impl AppState {
@@ -77,6 +81,8 @@ impl AppState {
             backoff: Backoff::default(),
             served,
             schema_version,
+            multiselect: crate::multiselect::Cache::default(),
+            fetches: Arc::new(Semaphore::new(routes::fetch::CONCURRENT_FETCHES)),
             config,
         }))
     }
@@ -101,6 +107,9 @@ pub fn router(state: Arc<AppState>) -> Router {
         .merge(routes::releases::routes())
         .merge(routes::ops::routes())
         .merge(routes::render::routes())
+        .merge(routes::upgrade::routes())
+        .merge(routes::fetch::routes())
+        .merge(routes::coverage::routes())
         .merge(routes::ui::routes())
         .fallback(middleware::not_found)
         .layer(DefaultBodyLimit::max(limits.body_bytes))

@@ -102,6 +102,9 @@ pub struct LayerSummary {
     pub name: String,
     /// The layer's `domain`.
     pub domain: String,
+    /// The ATT&CK version the layer says it is for (`versions.attack`: `18`, `16.1`, …; empty
+    /// when it says none).
+    pub attack: String,
     /// Current revision (1 for a new layer).
     pub revision: i64,
     /// Number of technique entries in the current revision.
@@ -121,8 +124,12 @@ pub struct RevisionInfo {
     pub created: String,
     /// Size of the stored JSON in bytes.
     pub size: i64,
-    /// What made it (`create`, `update`, `import`, `restore of 3`, …).
+    /// What made it (`create`, `update`, `import`, `restore of 3`, `upgrade …`).
     pub note: String,
+    /// Whether a report is stored with it (the migration report of an upgrade:
+    /// `GET /api/layers/{key}/revisions/{revision}/report`).
+    #[serde(rename = "hasReport")]
+    pub has_report: bool,
 }
 
 /// A layer body to store, with the facts listed about it.
@@ -134,10 +141,14 @@ pub struct NewBody<'a> {
     pub name: &'a str,
     /// The layer's `domain`.
     pub domain: &'a str,
+    /// The layer's `versions.attack` (empty when it has none).
+    pub attack: &'a str,
     /// Number of technique entries.
     pub techniques: usize,
     /// What made this revision.
     pub note: &'a str,
+    /// A JSON report kept with the revision (an upgrade's migration report).
+    pub report: Option<&'a str>,
 }
 
 /// Schema migrations, applied in order; `PRAGMA user_version` records how many ran.
@@ -161,6 +172,14 @@ const MIGRATIONS: &[&str] = &[
         note TEXT NOT NULL,
         PRIMARY KEY (layer_id, revision)
     ) WITHOUT ROWID;",
+    // 2: the ATT&CK version each layer is for (listed beside its domain), taken from the
+    // current revision of the layers stored before; a report kept with a revision.
+    "ALTER TABLE layers ADD COLUMN attack TEXT NOT NULL DEFAULT '';
+    UPDATE layers SET attack = COALESCE((
+        SELECT CAST(json_extract(r.body, '$.versions.attack') AS TEXT) FROM revisions r
+        WHERE r.layer_id = layers.id AND r.revision = layers.revision AND json_valid(r.body)
+    ), '');
+    ALTER TABLE revisions ADD COLUMN report TEXT;",
 ];
 
 const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%fZ','now')";
@@ -290,8 +309,8 @@ impl Store {
                     }
                 };
                 tx.execute(
-                    &format!("INSERT INTO layers (key, name, domain, revision, techniques, created, updated) VALUES (?1, ?2, ?3, 1, ?4, {NOW}, {NOW})"),
-                    params![key, body.name, body.domain, body.techniques as i64],
+                    &format!("INSERT INTO layers (key, name, domain, attack, revision, techniques, created, updated) VALUES (?1, ?2, ?3, ?4, 1, ?5, {NOW}, {NOW})"),
+                    params![key, body.name, body.domain, body.attack, body.techniques as i64],
                 )?;
                 let id = tx.last_insert_rowid();
                 insert_revision(tx, id, 1, body)?;
@@ -313,17 +332,18 @@ impl Store {
     pub fn list(&self) -> Result<Vec<LayerSummary>, StoreError> {
         self.read(|c| {
             let mut st = c.prepare_cached(
-                "SELECT key, name, domain, revision, techniques, created, updated FROM layers ORDER BY key",
+                "SELECT key, name, domain, attack, revision, techniques, created, updated FROM layers ORDER BY key",
             )?;
             let rows = st.query_map([], |r| {
                 Ok(LayerSummary {
                     key: r.get(0)?,
                     name: r.get(1)?,
                     domain: r.get(2)?,
-                    revision: r.get(3)?,
-                    techniques: r.get(4)?,
-                    created: r.get(5)?,
-                    updated: r.get(6)?,
+                    attack: r.get(3)?,
+                    revision: r.get(4)?,
+                    techniques: r.get(5)?,
+                    created: r.get(6)?,
+                    updated: r.get(7)?,
                 })
             })?;
             Ok(rows.collect::<Result<Vec<_>, _>>()?)
@@ -348,8 +368,8 @@ impl Store {
                 return Err(StoreError::Exists { key: key.into() });
             }
             tx.execute(
-                &format!("INSERT INTO layers (key, name, domain, revision, techniques, created, updated) VALUES (?1, ?2, ?3, 1, ?4, {NOW}, {NOW})"),
-                params![key, body.name, body.domain, body.techniques as i64],
+                &format!("INSERT INTO layers (key, name, domain, attack, revision, techniques, created, updated) VALUES (?1, ?2, ?3, ?4, 1, ?5, {NOW}, {NOW})"),
+                params![key, body.name, body.domain, body.attack, body.techniques as i64],
             )?;
             let id = tx.last_insert_rowid();
             insert_revision(tx, id, 1, body)?;
@@ -399,8 +419,8 @@ impl Store {
             let next = rev + 1;
             insert_revision(tx, id, next, body)?;
             tx.execute(
-                &format!("UPDATE layers SET name = ?2, domain = ?3, techniques = ?4, revision = ?5, updated = {NOW} WHERE id = ?1"),
-                params![id, body.name, body.domain, body.techniques as i64, next],
+                &format!("UPDATE layers SET name = ?2, domain = ?3, attack = ?4, techniques = ?5, revision = ?6, updated = {NOW} WHERE id = ?1"),
+                params![id, body.name, body.domain, body.attack, body.techniques as i64, next],
             )?;
             Ok(next)
         })
@@ -437,7 +457,7 @@ impl Store {
         self.read(|c| {
             let (id, _) = current(c, key)?;
             let mut st = c.prepare_cached(
-                "SELECT revision, created, length(CAST(body AS BLOB)), note FROM revisions WHERE layer_id = ?1 ORDER BY revision DESC",
+                "SELECT revision, created, length(CAST(body AS BLOB)), note, report IS NOT NULL FROM revisions WHERE layer_id = ?1 ORDER BY revision DESC",
             )?;
             let rows = st.query_map([id], |r| {
                 Ok(RevisionInfo {
@@ -445,9 +465,24 @@ impl Store {
                     created: r.get(1)?,
                     size: r.get(2)?,
                     note: r.get(3)?,
+                    has_report: r.get(4)?,
                 })
             })?;
             Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        })
+    }
+
+    /// The report stored with a revision (`None` when it has none).
+    pub fn revision_report(&self, key: &str, revision: i64) -> Result<Option<String>, StoreError> {
+        self.read(|c| {
+            let (id, _) = current(c, key)?;
+            c.prepare_cached("SELECT report FROM revisions WHERE layer_id = ?1 AND revision = ?2")?
+                .query_row(params![id, revision], |r| r.get::<_, Option<String>>(0))
+                .optional()?
+                .ok_or_else(|| StoreError::NoRevision {
+                    key: key.into(),
+                    revision,
+                })
         })
     }
 
@@ -484,17 +519,22 @@ impl Store {
                 &format!("INSERT INTO revisions (layer_id, revision, body, created, note) VALUES (?1, ?2, ?3, {NOW}, ?4)"),
                 params![id, next, body, format!("restore of {revision}")],
             )?;
-            // Name, domain and count come from the restored body.
+            // Name, domain, ATT&CK version and count come from the restored body.
             let value: serde_json::Value = serde_json::from_str(&body).unwrap_or_default();
             let name = value.get("name").and_then(|v| v.as_str()).unwrap_or(key);
             let domain = value.get("domain").and_then(|v| v.as_str()).unwrap_or("");
+            let attack = match value.pointer("/versions/attack") {
+                Some(serde_json::Value::String(s)) => s.clone(),
+                Some(serde_json::Value::Number(n)) => n.to_string(),
+                _ => String::new(),
+            };
             let count = value
                 .get("techniques")
                 .and_then(|v| v.as_array())
                 .map_or(0, Vec::len);
             tx.execute(
-                &format!("UPDATE layers SET name = ?2, domain = ?3, techniques = ?4, revision = ?5, updated = {NOW} WHERE id = ?1"),
-                params![id, name, domain, count as i64, next],
+                &format!("UPDATE layers SET name = ?2, domain = ?3, attack = ?4, techniques = ?5, revision = ?6, updated = {NOW} WHERE id = ?1"),
+                params![id, name, domain, attack, count as i64, next],
             )?;
             Ok(next)
         })
@@ -588,8 +628,8 @@ fn insert_revision(
     body: &NewBody<'_>,
 ) -> Result<(), StoreError> {
     tx.execute(
-        &format!("INSERT INTO revisions (layer_id, revision, body, created, note) VALUES (?1, ?2, ?3, {NOW}, ?4)"),
-        params![id, revision, body.json, body.note],
+        &format!("INSERT INTO revisions (layer_id, revision, body, created, note, report) VALUES (?1, ?2, ?3, {NOW}, ?4, ?5)"),
+        params![id, revision, body.json, body.note, body.report],
     )?;
     Ok(())
 }
@@ -603,8 +643,10 @@ mod tests {
             json,
             name: "n",
             domain: "enterprise-attack",
+            attack: "18",
             techniques: 0,
             note,
+            report: None,
         }
     }
 
@@ -647,6 +689,64 @@ mod tests {
     }
 
     #[test]
+    fn layers_list_their_attack_version_and_revisions_keep_reports() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("db.sqlite")).unwrap();
+        store.create("a", &body("{}", "create")).unwrap();
+        assert_eq!(store.list().unwrap()[0].attack, "18");
+        let mut upgraded = body("{}", "upgrade");
+        upgraded.attack = "18.1";
+        upgraded.report = Some("{\"from\":\"16.1\"}");
+        assert_eq!(store.update("a", 1, &upgraded).unwrap(), 2);
+        assert_eq!(store.list().unwrap()[0].attack, "18.1");
+        let revs = store.revisions("a").unwrap();
+        assert_eq!(
+            revs.iter().map(|r| r.has_report).collect::<Vec<_>>(),
+            [true, false]
+        );
+        assert_eq!(
+            store.revision_report("a", 2).unwrap().as_deref(),
+            Some("{\"from\":\"16.1\"}")
+        );
+        assert_eq!(store.revision_report("a", 1).unwrap(), None);
+        assert!(matches!(
+            store.revision_report("a", 9),
+            Err(StoreError::NoRevision { .. })
+        ));
+    }
+
+    #[test]
+    fn a_database_of_schema_1_gets_the_attack_version_of_its_layers() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.sqlite");
+        {
+            // A database as the first release of the store wrote it.
+            let mut c = Connection::open(&path).unwrap();
+            let tx = c.transaction().unwrap();
+            tx.execute_batch(MIGRATIONS[0]).unwrap();
+            tx.execute_batch(
+                "INSERT INTO layers VALUES (1, 'old', 'Old', 'enterprise-attack', 2, 0, 't', 't');
+                 INSERT INTO layers VALUES (2, 'bare', 'Bare', 'ics-attack', 1, 0, 't', 't');
+                 INSERT INTO revisions VALUES (1, 1, '{\"versions\":{\"attack\":\"14\"}}', 't', 'create');
+                 INSERT INTO revisions VALUES (1, 2, '{\"versions\":{\"attack\":\"16.1\"}}', 't', 'update');
+                 INSERT INTO revisions VALUES (2, 1, 'not json', 't', 'create');",
+            )
+            .unwrap();
+            tx.pragma_update(None, "user_version", 1).unwrap();
+            tx.commit().unwrap();
+        }
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.schema_version().unwrap(), MIGRATIONS.len() as i64);
+        let list = store.list().unwrap();
+        let attack: Vec<(&str, &str)> = list
+            .iter()
+            .map(|l| (l.key.as_str(), l.attack.as_str()))
+            .collect();
+        assert_eq!(attack, [("bare", ""), ("old", "16.1")]);
+        assert!(!store.revisions("old").unwrap()[0].has_report);
+    }
+
+    #[test]
     fn reopening_keeps_data_and_does_not_migrate_twice() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("db.sqlite");
@@ -656,6 +756,6 @@ mod tests {
             .unwrap();
         let again = Store::open(&path).unwrap();
         assert_eq!(again.list().unwrap().len(), 1);
-        assert_eq!(again.schema_version().unwrap(), 1);
+        assert_eq!(again.schema_version().unwrap(), MIGRATIONS.len() as i64);
     }
 }

@@ -431,16 +431,20 @@ async fn openapi_lists_every_route_and_only_routes() {
                 .map(move |m| (p.clone(), m.to_ascii_uppercase()))
         })
         .collect();
-    // The routes the router defines, read from its source.
-    let source = [
-        include_str!("../src/router.rs"),
-        include_str!("../src/routes/layers.rs"),
-        include_str!("../src/routes/releases.rs"),
-        include_str!("../src/routes/ops.rs"),
-        include_str!("../src/routes/render.rs"),
-        include_str!("../src/routes/ui.rs"),
-    ]
-    .concat();
+    // The routes the router defines, read from its source: router.rs and every routes/ file.
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = vec![src.join("router.rs")];
+    let mut route_files: Vec<_> = std::fs::read_dir(src.join("routes"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "rs"))
+        .collect();
+    route_files.sort();
+    files.extend(route_files);
+    let source: String = files
+        .iter()
+        .map(|f| std::fs::read_to_string(f).unwrap())
+        .collect();
     let mut routed = BTreeSet::new();
     for chunk in source.split(".route(").skip(1) {
         let path = chunk.split('"').nth(1).unwrap();
@@ -649,20 +653,44 @@ async fn the_web_ui_is_served_embedded_with_a_strict_policy() {
         "{csp}"
     );
     let html = r.text();
-    assert!(html.contains("id=\"matrix\"") && html.contains("/assets/app.js"));
-    let js = s.get("/assets/app.js").await;
-    assert!(js.header("content-type").starts_with("text/javascript"));
+    assert!(html.contains("id=\"matrix\"") && html.contains("/assets/js/app.js"));
     assert!(s
         .get("/assets/style.css")
         .await
         .header("content-type")
         .starts_with("text/css"));
-    // No CDN, no external font, and no innerHTML anywhere in the script.
-    for (name, text) in [
-        ("index.html", html),
-        ("app.js", js.text()),
-        ("style.css", s.get("/assets/style.css").await.text()),
-    ] {
+    // Every module app.js imports, transitively, is served as JavaScript.
+    let mut texts = vec![
+        ("index.html".to_string(), html),
+        (
+            "style.css".to_string(),
+            s.get("/assets/style.css").await.text(),
+        ),
+    ];
+    let mut todo = vec!["app.js".to_string()];
+    let mut seen = std::collections::BTreeSet::new();
+    while let Some(name) = todo.pop() {
+        if !seen.insert(name.clone()) {
+            continue;
+        }
+        let js = s.get(&format!("/assets/js/{name}")).await;
+        assert_eq!(js.status, StatusCode::OK, "{name}");
+        assert!(js.header("content-type").starts_with("text/javascript"));
+        let text = js.text();
+        for part in text.split("from \"./").skip(1) {
+            if let Some(end) = part.find('"') {
+                todo.push(part[..end].to_string());
+            }
+        }
+        texts.push((name, text));
+    }
+    assert!(seen.len() >= 10, "modules: {seen:?}");
+    assert_eq!(
+        s.get("/assets/js/nope.js").await.status,
+        StatusCode::NOT_FOUND
+    );
+    // No CDN, no external font, and no innerHTML anywhere in the scripts.
+    for (name, text) in texts {
         assert!(
             !text.contains("http://") && !text.contains("https://"),
             "{name} loads something from outside"
@@ -727,6 +755,113 @@ async fn rendering_in_every_format_through_the_render_crates() {
     let posted = s.post_json("/api/render/svg", &layer("posted")).await;
     assert_eq!(posted.status, StatusCode::OK);
     assert!(posted.text().contains("<svg"));
+}
+
+/// The export dialog's path: `POST /api/render/{format}` with `{layer, options}` passes every
+/// field of the render crate's `RenderOptions` (the output equals the render crate's own for the
+/// same options), draws PDF, honours annotated-only, and refuses bad options with a clear 400.
+#[tokio::test]
+async fn render_options_reach_the_render_crate_and_bad_ones_are_refused() {
+    let s = server();
+    let l = layer("options");
+    let options = json!({
+        "layout": "mini", "showID": false, "showName": true, "subtechniques": "all",
+        "annotatedOnly": true, "pageSize": "a3", "orientation": "portrait", "fit": "page",
+        "theme": "dark", "header": {"legend": false, "platforms": false}, "scores": "none",
+        "marks": {"underline": false, "subtechniqueCounts": false}, "pages": "per-matrix",
+        "dpi": 72, "embedFont": false
+    });
+    let posted = s
+        .post_json("/api/render/svg", &json!({"layer": l, "options": options}))
+        .await;
+    assert_eq!(posted.status, StatusCode::OK, "{}", posted.text());
+    // The same drawing the render crate makes with those options.
+    let opts: navlayer_render::RenderOptions = serde_json::from_value(options.clone()).unwrap();
+    let parsed: navlayer_layer::Layer = serde_json::from_value(l.clone()).unwrap();
+    let cat = navlayer_testdata::catalogue("enterprise-attack-18.1.json");
+    let view = navlayer_render::MatrixView::build(&parsed, &cat, &opts);
+    let single = navlayer_render::RenderOptions {
+        pages: navlayer_render::Pages::Single,
+        ..opts.clone()
+    };
+    let drawing = navlayer_render::layout(&view, &single).unwrap();
+    let expected = navlayer_render_svg::svg_of(&drawing, &view, &opts);
+    assert_eq!(
+        posted.text(),
+        expected,
+        "the server dropped or changed an option"
+    );
+    let default = s.post_json("/api/render/svg", &l).await.text();
+    assert_ne!(default, expected, "the options changed nothing");
+
+    let pdf = s
+        .post_json("/api/render/pdf", &json!({"layer": l, "options": options}))
+        .await;
+    assert_eq!(pdf.status, StatusCode::OK, "{}", pdf.text());
+    assert_eq!(pdf.header("content-type"), "application/pdf");
+    assert!(pdf.body.starts_with(b"%PDF-"));
+    assert!(pdf.header("content-disposition").contains("options.pdf"));
+
+    // Annotated only: the picture draws the two annotated techniques, not the whole matrix.
+    let drawn = |opts: Value| {
+        let s = &s;
+        let l = l.clone();
+        async move {
+            let svg = s
+                .post_json("/api/render/svg", &json!({"layer": l, "options": opts}))
+                .await
+                .text();
+            ["T1059", "T1566", "T1003"].map(|id| svg.contains(&format!(">{id}")))
+        }
+    };
+    let base = json!({"showID": true, "subtechniques": "all"});
+    assert_eq!(drawn(base.clone()).await, [true, true, true]);
+    let mut only = base;
+    only["annotatedOnly"] = json!(true);
+    assert_eq!(drawn(only).await, [true, false, false], "annotated-only");
+
+    for (opts, pointer, says) in [
+        (json!({"theme": "purple"}), "/options/theme", "purple"),
+        (json!({"bogus": 1}), "/options/bogus", "unknown field"),
+        (
+            json!({"pageSize": "huge"}),
+            "/options/pageSize",
+            "page size",
+        ),
+        (json!({"dpi": 5}), "/options/dpi", "10 to 1200"),
+        (json!({"fontSize": 500}), "/options/fontSize", "1 to 72"),
+        (
+            json!({"marks": {"commentColor": "nope"}}),
+            "/options/commentColor",
+            "nope",
+        ),
+        (
+            json!({"subtechniques": 3}),
+            "/options/subtechniques",
+            "invalid type",
+        ),
+        (json!("dark"), "/options", "RenderOptions"),
+    ] {
+        let r = s
+            .post_json("/api/render/svg", &json!({"layer": l, "options": opts}))
+            .await;
+        let e = r.assert_error(StatusCode::BAD_REQUEST);
+        assert_eq!(e["pointer"], pointer, "{e}");
+        let m = e["message"].as_str().unwrap_or_default();
+        assert!(m.contains(says), "{opts}: {m}");
+    }
+    // A minimum text size the page cannot give is the request's fault, not the server's.
+    let r = s
+        .post_json(
+            "/api/render/pdf",
+            &json!({"layer": l, "options": {"subtechniques": "all", "minFontSize": 40}}),
+        )
+        .await;
+    r.assert_error(StatusCode::UNPROCESSABLE_ENTITY);
+    s.post_json("/api/layers?key=p", &l).await;
+    let stored = s.get("/api/layers/p/render/pdf").await;
+    assert_eq!(stored.status, StatusCode::OK, "{}", stored.text());
+    assert!(stored.body.starts_with(b"%PDF-"));
 }
 
 #[tokio::test]
@@ -876,4 +1011,370 @@ async fn generation_combine_diff_and_migrate_call_the_libraries() {
     s.post_json("/api/migrate", &json!({"to": "18.1"}))
         .await
         .assert_error(StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn multiselect_lists_objects_with_the_catalogues_technique_lists() {
+    let s = server();
+    let cat = navlayer_testdata::catalogue("enterprise-attack-18.1.json");
+    let a = s
+        .get("/api/releases/enterprise/18.1/multiselect?q=G0016")
+        .await
+        .json();
+    let apt29 = a["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["id"] == "G0016")
+        .expect("APT29 listed")
+        .clone();
+    let g = cat.by_attack_id("G0016").unwrap();
+    let mut want: Vec<String> = cat
+        .techniques_used_by(g, true)
+        .into_iter()
+        .map(|t| cat.object(t).display_id().to_string())
+        .collect();
+    let mut got: Vec<String> = apt29["techniques"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap().to_string())
+        .collect();
+    want.sort();
+    got.sort();
+    assert_eq!(got, want, "a group brings its campaigns' techniques");
+    assert!(got.len() > cat.techniques_used_by(g, false).len());
+
+    // Text search over techniques: name and ID by default, description on request.
+    let ps = s
+        .get("/api/releases/enterprise/18.1/multiselect?q=powershell")
+        .await
+        .json();
+    let names: Vec<&str> = ps["techniques"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["T1059.001", "T1546.013"],
+        "PowerShell, PowerShell Profile"
+    );
+    assert_eq!(ps["techniques"][0]["techniques"], json!(["T1059.001"]));
+    let wide = s
+        .get("/api/releases/enterprise/18.1/multiselect?q=powershell&fields=description")
+        .await
+        .json();
+    assert!(wide["techniques"].as_array().unwrap().len() > 10);
+    // Empty query: every object, no techniques.
+    let all = s
+        .get("/api/releases/enterprise/18.1/multiselect")
+        .await
+        .json();
+    assert_eq!(all["techniques"], json!([]));
+    assert!(all["software"].as_array().unwrap().len() > 500);
+    let m = all["mitigations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["id"] == "M1038")
+        .unwrap()
+        .clone();
+    assert!(m["techniques"].as_array().unwrap().len() > 50);
+    // ICS lists assets with the techniques that target them.
+    let ics = s.get("/api/releases/ics/18.1/multiselect").await.json();
+    assert!(ics["assets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|x| !x["techniques"].as_array().unwrap().is_empty()));
+    s.get(&format!(
+        "/api/releases/enterprise/18.1/multiselect?q={}",
+        "x".repeat(201)
+    ))
+    .await
+    .assert_error(StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn config_serves_the_context_menu_items() {
+    let none = server();
+    assert_eq!(
+        none.get("/api/config").await.json()["contextMenuItems"],
+        json!([])
+    );
+    let s = server_with(|c| {
+        c.context_menu = navlayer_server::parse_context_menu(
+            r#"[{"label": "Wiki", "url": "https://wiki.example/{{technique_attackID}}"}]"#,
+        )
+        .unwrap();
+    });
+    assert_eq!(
+        s.get("/api/config").await.json()["contextMenuItems"][0]["url"],
+        "https://wiki.example/{{technique_attackID}}"
+    );
+}
+
+/// A loopback HTTP server answering every request with `body` after `delay`.
+async fn loopback_server(body: Vec<u8>, delay: Duration) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut sock, _)) = listener.accept().await {
+            let body = body.clone();
+            tokio::spawn(async move {
+                let mut buf = [0u8; 4096];
+                let _ = sock.read(&mut buf).await;
+                tokio::time::sleep(delay).await;
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = sock.write_all(head.as_bytes()).await;
+                let _ = sock.write_all(&body).await;
+            });
+        }
+    });
+    format!("http://{addr}/layers/apt29.json")
+}
+
+#[tokio::test]
+async fn fetch_opens_a_url_refusing_internal_addresses_unless_allowed() {
+    let url = loopback_server(layer("Fetched").to_string().into_bytes(), Duration::ZERO).await;
+    // Loopback is refused by default, without contacting it.
+    let refused = server()
+        .post_json("/api/fetch", &json!({ "url": url }))
+        .await
+        .assert_error(StatusCode::FORBIDDEN);
+    assert!(
+        refused["message"].as_str().unwrap().contains("loopback"),
+        "{refused}"
+    );
+    let s = server_with(|c| {
+        c.fetch.allow_private = true;
+        c.fetch.max_bytes = 64 * 1024;
+        c.fetch.timeout = Duration::from_millis(800);
+    });
+    let ok = s.post_json("/api/fetch", &json!({ "url": url })).await;
+    assert_eq!(ok.status, StatusCode::CREATED, "{}", ok.text());
+    let key = ok.json()["layers"][0]["key"].as_str().unwrap().to_string();
+    assert_eq!(key, "apt29");
+    assert_eq!(s.get("/api/layers/apt29").await.json()["name"], "Fetched");
+    for bad in [
+        "file:///etc/passwd",
+        "ftp://127.0.0.1/x",
+        "javascript:alert(1)",
+    ] {
+        let e = s
+            .post_json("/api/fetch", &json!({ "url": bad }))
+            .await
+            .assert_error(StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(e["message"]
+            .as_str()
+            .unwrap()
+            .contains("only http and https"));
+    }
+    let big = loopback_server(vec![b' '; 200 * 1024], Duration::ZERO).await;
+    s.post_json("/api/fetch", &json!({ "url": big }))
+        .await
+        .assert_error(StatusCode::PAYLOAD_TOO_LARGE);
+    let slow = loopback_server(b"{}".to_vec(), Duration::from_secs(3)).await;
+    s.post_json("/api/fetch", &json!({ "url": slow }))
+        .await
+        .assert_error(StatusCode::GATEWAY_TIMEOUT);
+}
+
+#[tokio::test]
+async fn fetch_is_a_write_under_the_origin_content_type_and_token_rules() {
+    let url = loopback_server(layer("Fetched").to_string().into_bytes(), Duration::ZERO).await;
+    let body = json!({ "url": url }).to_string();
+    let s = server_with(|c| {
+        c.fetch.allow_private = true;
+        c.token = Some("0123456789abcdef0123".into());
+    });
+    let auth = ("authorization", "Bearer 0123456789abcdef0123");
+    // A form post from a page (no preflight): refused before anything is fetched.
+    s.call_raw(
+        Method::POST,
+        "/api/fetch",
+        body.clone(),
+        &[auth, ("content-type", "text/plain")],
+    )
+    .await
+    .assert_error(StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    s.call(
+        Method::POST,
+        "/api/fetch",
+        body.clone(),
+        &[auth, ("origin", "http://evil.example")],
+    )
+    .await
+    .assert_error(StatusCode::FORBIDDEN);
+    s.call(Method::POST, "/api/fetch", body.clone(), &[])
+        .await
+        .assert_error(StatusCode::UNAUTHORIZED);
+    s.call(
+        Method::POST,
+        "/api/fetch",
+        body.clone(),
+        &[auth, ("host", "rebound.example")],
+    )
+    .await
+    .assert_error(StatusCode::FORBIDDEN);
+    assert!(s.get("/api/layers").await.json()["layers"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+    let ok = s
+        .call(
+            Method::POST,
+            "/api/fetch",
+            body,
+            &[
+                auth,
+                ("host", "127.0.0.1:8080"),
+                ("origin", "http://127.0.0.1:8080"),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::CREATED, "{}", ok.text());
+}
+
+#[tokio::test]
+async fn the_layer_list_names_domain_attack_version_and_shown_release() {
+    let s = server();
+    let mut old = layer("Old");
+    old["versions"]["attack"] = json!("16");
+    s.post_json("/api/layers?key=old", &old).await;
+    s.post_json("/api/layers?key=new", &layer("New")).await;
+    let mut ics = layer("Plant");
+    ics["domain"] = json!("ics-attack");
+    ics["versions"] = json!({"layer": "4.5"});
+    ics["techniques"] = json!([]);
+    s.post_json("/api/layers?key=plant", &ics).await;
+    let list = s.get("/api/layers").await.json();
+    let rows: Vec<(String, String, String, Value)> = list["layers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["key"].as_str().unwrap().into(),
+                l["domain"].as_str().unwrap().into(),
+                l["attack"].as_str().unwrap().into(),
+                l["release"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            (
+                "new".into(),
+                "enterprise-attack".into(),
+                "18".into(),
+                json!("18.1")
+            ),
+            (
+                "old".into(),
+                "enterprise-attack".into(),
+                "16".into(),
+                json!("16.1")
+            ),
+            // No versions.attack: the newest release of its domain.
+            (
+                "plant".into(),
+                "ics-attack".into(),
+                "".into(),
+                json!("18.1")
+            ),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn an_upgrade_saves_a_revision_with_its_migration_report() {
+    let s = server();
+    // T1574.002 became T1574.001 in 18.1; T1059 is unchanged.
+    let old = json!({"name": "old", "domain": "enterprise-attack", "versions": {"attack": "16", "layer": "4.5"},
+                     "techniques": [{"techniqueID": "T1574.002", "score": 5}, {"techniqueID": "T1059", "score": 1},
+                                    {"techniqueID": "T1003", "score": 2}]});
+    s.post_json("/api/layers?key=old", &old).await;
+    let upgrade = |body: Value, base: &'static str| {
+        let s = &s;
+        async move {
+            s.call(
+                Method::POST,
+                "/api/layers/old/upgrade",
+                body.to_string(),
+                &[("if-match", base)],
+            )
+            .await
+        }
+    };
+    upgrade(json!({"to": "18.1"}), "\"7\"")
+        .await
+        .assert_error(StatusCode::CONFLICT);
+    upgrade(json!({"to": "18.1", "drop": [3]}), "\"1\"")
+        .await
+        .assert_error(StatusCode::BAD_REQUEST);
+    s.call(
+        Method::POST,
+        "/api/layers/old/upgrade",
+        json!({"to": "18.1"}).to_string(),
+        &[],
+    )
+    .await
+    .assert_error(StatusCode::PRECONDITION_REQUIRED);
+    // The review dropped source entry 2 (T1003).
+    let r = upgrade(json!({"to": "18.1", "drop": [2]}), "\"1\"").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let out = r.json();
+    assert_eq!(out["revision"], 2);
+    assert_eq!(out["from"], "16.1");
+    assert_eq!(out["dropped"], 1);
+    let note = out["note"].as_str().unwrap();
+    assert!(
+        note.starts_with("upgrade from ATT&CK v16.1 to v18.1:")
+            && note.contains("1 dropped in review"),
+        "{note}"
+    );
+    let saved = s.get("/api/layers/old").await.json();
+    let ids: Vec<&str> = saved["techniques"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["techniqueID"].as_str().unwrap())
+        .collect();
+    assert!(
+        ids.contains(&"T1574.001") && ids.contains(&"T1059"),
+        "{ids:?}"
+    );
+    assert!(
+        !ids.contains(&"T1003") && !ids.contains(&"T1574.002"),
+        "{ids:?}"
+    );
+    let revs = s.get("/api/layers/old/revisions").await.json();
+    assert_eq!(revs["revisions"][0]["note"], note);
+    assert_eq!(revs["revisions"][0]["hasReport"], true);
+    assert_eq!(revs["revisions"][1]["hasReport"], false);
+    let report = s.get("/api/layers/old/revisions/2/report").await.json();
+    assert_eq!(report["from"], "16.1");
+    assert_eq!(report["to"], "18.1");
+    assert_eq!(report["dropped"], json!([2]));
+    assert_eq!(report["report"]["input_entries"], 3);
+    let moved = report["report"]["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["technique_id"] == "T1574.002")
+        .unwrap();
+    assert_eq!(moved["new_technique_id"], "T1574.001");
+    s.get("/api/layers/old/revisions/1/report")
+        .await
+        .assert_error(StatusCode::NOT_FOUND);
+    let listed = s.get("/api/layers").await.json();
+    assert_eq!(listed["layers"][0]["release"], "18.1");
 }

@@ -14,6 +14,7 @@ use crate::context::Context;
 #[command(after_help = "Examples:
   navlayer --data ../shared/attack-data serve                      http://127.0.0.1:8080, layers in the user data folder
   navlayer serve --db team.sqlite --addr 127.0.0.1:9000
+  navlayer serve --context-menu menu.json                          own context-menu items for the web UI
   navlayer serve --addr 0.0.0.0:8080 --token \"$(openssl rand -hex 24)\"   reachable from the network: writes need the token
   navlayer serve --addr 0.0.0.0:8080 --token \"$TOKEN\" --token-for reads     every API request needs the token
   navlayer serve --allowed-origin https://intranet.example.org               let that site's pages call the API
@@ -62,6 +63,15 @@ pub struct ServeArgs {
     /// Most open connections (past it, the connection idle longest is closed for a new one).
     #[arg(long, default_value_t = 1024)]
     max_connections: usize,
+    /// JSON file of the web UI's own context-menu items: a list of {"label", "url",
+    /// "subtechnique_url"} or a Navigator config.json; URLs may use the Navigator's placeholders
+    /// ({{technique_attackID}}, {{tactic_name}}, …).
+    #[arg(long, value_name = "FILE")]
+    context_menu: Option<PathBuf>,
+    /// Let the web UI's "open from URL" fetch from loopback, private and link-local addresses
+    /// (refused by default: no server-side request forgery).
+    #[arg(long)]
+    allow_private_urls: bool,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug)]
@@ -100,6 +110,13 @@ pub fn run(ctx: &Context, args: ServeArgs) -> anyhow::Result<ExitCode> {
     }
     config.allowed_origins = args.allowed_origins;
     config.allowed_hosts = args.allowed_hosts;
+    config.fetch.allow_private = args.allow_private_urls;
+    if let Some(path) = &args.context_menu {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        config.context_menu = navlayer_server::parse_context_menu(&text)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    }
     config.limits = navlayer_server::Limits {
         body_bytes: args.max_body,
         entries: args.max_entries,

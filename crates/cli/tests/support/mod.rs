@@ -155,9 +155,10 @@ pub fn start_server(
     let start = Instant::now();
     loop {
         let text = std::fs::read_to_string(&log).unwrap_or_default();
-        if let Some(rest) = text.split("http://").nth(1) {
-            let addr = rest.split('/').next().unwrap().parse().unwrap();
-            return (child, addr);
+        // The line may be read while it is being written: wait for the `/` after the address.
+        let announced = text.split("http://").nth(1).and_then(|r| r.split_once('/'));
+        if let Some((addr, _)) = announced {
+            return (child, addr.parse().unwrap());
         }
         assert!(
             start.elapsed() < Duration::from_secs(30),

@@ -17,8 +17,8 @@ use crate::layers;
 use crate::router::AppState;
 use crate::store::NewBody;
 use crate::support::{
-    base_revision, blocking, json_response, load, load_layer, parse_revision, require_base, slug,
-    store_new, write, ApiResult, Deadline, KeyPath, LayerKey, NewKeys, St,
+    attack_version, base_revision, blocking, json_response, load, load_layer, parse_revision,
+    require_base, slug, store_new, write, ApiResult, Deadline, KeyPath, LayerKey, NewKeys, St,
 };
 
 /// `/api/layers…`, `/api/import`, `/api/validate`, `/api/view`.
@@ -32,6 +32,10 @@ pub fn routes() -> Router<Arc<AppState>> {
         )
         .route("/api/layers/{key}/revisions", get(list_revisions))
         .route("/api/layers/{key}/revisions/{revision}", get(get_revision))
+        .route(
+            "/api/layers/{key}/revisions/{revision}/report",
+            get(get_revision_report),
+        )
         .route(
             "/api/layers/{key}/revisions/{revision}/restore",
             post(restore_revision),
@@ -72,9 +76,24 @@ async fn parse_one(
     .await
 }
 
+/// `GET /api/layers`: every stored layer with its domain, the ATT&CK version it says it is for
+/// (`attack`) and the release the server shows it on (`release`, `null` without data for it).
 async fn list_layers(state: St, deadline: Deadline) -> ApiResult<Json<Value>> {
-    let s = state.store.clone();
-    let list = blocking(&state, deadline, move || Ok(s.list()?)).await?;
+    let st = state.clone();
+    let list = blocking(&state, deadline, move || {
+        let list = st.store.list()?;
+        let shown = st
+            .catalogues
+            .shown_releases(list.iter().map(|l| (l.domain.as_str(), l.attack.as_str())));
+        let mut out = Vec::with_capacity(list.len());
+        for (l, r) in list.into_iter().zip(shown) {
+            let mut v = serde_json::to_value(l).map_err(ApiError::internal)?;
+            v["release"] = json!(r.map(|r| r.to_string()));
+            out.push(v);
+        }
+        Ok(out)
+    })
+    .await?;
     Ok(Json(json!({ "layers": list })))
 }
 
@@ -196,8 +215,10 @@ async fn update_layer(
                 json: &json_text,
                 name: &layer.name,
                 domain: &layer.domain,
+                attack: attack_version(&layer),
                 techniques: layer.techniques.len(),
                 note: "update",
+                report: None,
             },
             Some(deadline.0),
         )?)
@@ -250,6 +271,29 @@ async fn get_revision(
     let rev = parse_revision(&revision, "path:revision")?;
     let (rev, text) = load(&state, deadline, &key, Some(&rev.to_string())).await?;
     Ok(json_response(StatusCode::OK, text, Some(rev)))
+}
+
+/// `GET …/revisions/{revision}/report`: the report stored with a revision (an upgrade's
+/// migration report), 404 when it has none.
+async fn get_revision_report(
+    state: St,
+    deadline: Deadline,
+    Path((key, revision)): Path<(LayerKey, String)>,
+) -> ApiResult {
+    let rev = parse_revision(&revision, "path:revision")?;
+    let st = state.clone();
+    let k = key.clone();
+    let report = blocking(&state, deadline, move || {
+        Ok(st.store.revision_report(k.as_str(), rev)?)
+    })
+    .await?;
+    let report = report.ok_or_else(|| {
+        ApiError::not_found(
+            format!("revision {rev} of {key:?} has no report (only upgrades keep one)"),
+            "path:revision",
+        )
+    })?;
+    Ok(json_response(StatusCode::OK, report, Some(rev)))
 }
 
 async fn restore_revision(

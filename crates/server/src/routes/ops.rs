@@ -9,17 +9,16 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::post;
 use axum::Router;
-use navlayer_attack::Release;
-use navlayer_layer::Layer;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::error::ApiError;
 use crate::layers;
+use crate::migration;
 use crate::router::AppState;
 use crate::support::{
-    blocking, body, json_response, load_layer, parse_domain, parse_release, shorten, slug,
-    store_new, Deadline, LayerKey, NewKeys, St,
+    blocking, body, json_response, layer_result as result, load_layer, parse_domain, parse_release,
+    shorten, slug, Deadline, LayerKey, St,
 };
 
 /// `/api/generate`, `/api/combine`, `/api/diff`, `/api/migrate`.
@@ -29,48 +28,6 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/api/combine", post(combine))
         .route("/api/diff", post(diff))
         .route("/api/migrate", post(migrate))
-}
-
-/// Stores `layer` when asked, else returns it.
-async fn result(
-    state: &Arc<AppState>,
-    deadline: Deadline,
-    layer: Layer,
-    store: bool,
-    key: Option<LayerKey>,
-    default_key: String,
-    extra: Value,
-) -> Result<Response, ApiError> {
-    if !store {
-        let mut v = serde_json::to_value(&layer).map_err(ApiError::internal)?;
-        if let Value::Object(map) = &mut v {
-            if let Some(versions) = map.get_mut("versions").and_then(Value::as_object_mut) {
-                versions.insert("layer".into(), json!("4.5"));
-            }
-        }
-        let mut out = json!({ "layer": v });
-        if let (Value::Object(o), Value::Object(x)) = (&mut out, extra) {
-            o.extend(x);
-        }
-        return Ok(json_response(StatusCode::OK, out.to_string(), None));
-    }
-    layers::check_entries(&layer, state.config.limits.entries)?;
-    let parsed = layers::Parsed {
-        layer,
-        original_version: "4.5".into(),
-        findings: Vec::new(),
-    };
-    let keys = match key {
-        Some(k) => NewKeys::Exact(k),
-        None => NewKeys::From(slug(&default_key)),
-    };
-    let mut out = store_new(state, deadline, vec![parsed], keys, "generated").await?;
-    let mut one = out.pop().unwrap_or(Value::Null);
-    if let (Value::Object(o), Value::Object(x)) = (&mut one, extra) {
-        o.extend(x);
-    }
-    let rev = one["revision"].as_i64();
-    Ok(json_response(StatusCode::CREATED, one.to_string(), rev))
 }
 
 #[derive(Deserialize)]
@@ -146,6 +103,9 @@ struct CombineRequest {
     store: bool,
     #[serde(default)]
     key: Option<LayerKey>,
+    /// Fields taken from one layer each: `{"comments": "b", "gradient": "a", …}` (or `"all"`).
+    #[serde(default)]
+    inherit: std::collections::BTreeMap<String, String>,
 }
 
 /// `POST /api/combine`: a layer whose scores an expression computes from stored layers
@@ -186,6 +146,7 @@ async fn combine(state: St, deadline: Deadline, bytes: Bytes) -> Result<Response
             LayerKey::parse(k).map_err(|e| ApiError::bad_request(e.message, format!("/layers/{i}")))
         })
         .collect::<Result<_, _>>()?;
+    let inherit = inherit_choices(&req.inherit, keys.len())?;
     let expression = req.expression;
     let expr = blocking(&state, deadline, move || {
         navlayer_ops::Expr::parse(&expression)
@@ -202,7 +163,7 @@ async fn combine(state: St, deadline: Deadline, bytes: Bytes) -> Result<Response
         let options = navlayer_ops::CombineOptions {
             name,
             catalogue: cat.as_deref(),
-            ..Default::default()
+            inherit,
         };
         navlayer_ops::combine(&loaded, &expr, &options)
             .map_err(|e| ApiError::unprocessable(e.to_string(), "/expression"))
@@ -219,6 +180,34 @@ async fn combine(state: St, deadline: Deadline, bytes: Bytes) -> Result<Response
         json!({}),
     )
     .await
+}
+
+/// The `inherit` of a combine request (`{"comments": "b", …}`): which of the `count` layers each
+/// field is taken from.
+fn inherit_choices(
+    choices: &std::collections::BTreeMap<String, String>,
+    count: usize,
+) -> Result<navlayer_ops::combine::Inherit, ApiError> {
+    let mut inherit = navlayer_ops::combine::Inherit::default();
+    for (field, var) in choices {
+        let pointer = format!("/inherit/{}", shorten(field));
+        let i = (0..count)
+            .find(|&i| navlayer_ops::combine::variable_name(i).to_string() == var.trim())
+            .ok_or_else(|| {
+                ApiError::bad_request(
+                    format!(
+                        "{:?} names none of the layers (a … {})",
+                        shorten(var),
+                        navlayer_ops::combine::variable_name(count - 1)
+                    ),
+                    pointer.clone(),
+                )
+            })?;
+        inherit
+            .set(field, i)
+            .map_err(|e| ApiError::bad_request(e.to_string(), pointer))?;
+    }
+    Ok(inherit)
 }
 
 #[derive(Deserialize)]
@@ -292,75 +281,25 @@ async fn migrate(state: St, deadline: Deadline, bytes: Bytes) -> Result<Response
             ))
         }
     };
-    let domain = navlayer_attack::Domain::parse_lenient(&layer.domain).ok_or_else(|| {
-        ApiError::unprocessable(
-            format!("unknown domain {:?}", shorten(&layer.domain)),
-            "/layer/domain",
-        )
-    })?;
-    let to = parse_release(req.to.as_deref().unwrap_or("latest"))?;
-    let target = state.catalogues.get(domain, to, deadline).await?;
-    let available: Vec<Release> = state
-        .catalogues
-        .releases()?
-        .into_iter()
-        .filter(|r| r.domain == domain)
-        .map(|r| r.release)
-        .collect();
-    let mut notes = Vec::new();
-    let from = match req.from.as_deref() {
-        Some(f) => parse_release(f)?.unwrap_or(target.release()),
-        None => {
-            let wanted = layer
-                .versions
-                .as_ref()
-                .and_then(|v| v.attack.as_deref())
-                .and_then(|a| a.split('.').next()?.trim().parse::<u32>().ok())
-                .ok_or_else(|| {
-                    ApiError::unprocessable(
-                        "the layer does not say its ATT&CK version (versions.attack): give `from` (X.Y)",
-                        "/from",
-                    )
-                })?;
-            let (r, note) = navlayer_migrate::pick_source_release(
-                Release {
-                    major: wanted,
-                    minor: 0,
-                },
-                &available,
-                target.release(),
-            );
-            notes.extend(note);
-            r
-        }
-    };
-    let source = state.catalogues.get(domain, Some(from), deadline).await?;
-    let default_key = format!(
-        "{}-{}",
-        req.key
-            .as_ref()
-            .map_or_else(|| slug(&layer.name), |k| k.as_str().to_string()),
-        target.release()
-    );
-    let (src, tgt) = (source.clone(), target.clone());
-    let (migrated_layer, report) = blocking(&state, deadline, move || {
-        let pair = navlayer_migrate::ReleasePair::new(&src, &tgt)
-            .map_err(|e| ApiError::unprocessable(e.to_string(), "/from"))?;
-        let m = navlayer_migrate::migrate_layer(
-            &pair,
-            &layer,
-            &navlayer_migrate::MigrateOptions::default(),
-        )
-        .map_err(|e| ApiError::unprocessable(e.to_string(), ""))?;
-        let report = serde_json::to_value(&m.report).map_err(ApiError::internal)?;
-        Ok((m.layer, report))
-    })
+    let base_key = req
+        .key
+        .as_ref()
+        .map_or_else(|| slug(&layer.name), |k| k.as_str().to_string());
+    let m = migration::migrate(
+        &state,
+        deadline,
+        layer,
+        req.from.as_deref(),
+        req.to.as_deref(),
+    )
     .await?;
-    let extra = json!({"report": report, "notes": notes, "from": source.release().to_string(), "to": target.release().to_string()});
+    let default_key = format!("{base_key}-{}", m.to);
+    let report = serde_json::to_value(&m.report).map_err(ApiError::internal)?;
+    let extra = json!({"report": report, "notes": m.notes, "from": m.from.to_string(), "to": m.to.to_string()});
     result(
         &state,
         deadline,
-        migrated_layer,
+        m.layer,
         req.store,
         req.new_key,
         default_key,

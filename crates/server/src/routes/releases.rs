@@ -10,8 +10,9 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::error::ApiError;
+use crate::multiselect::{Fields, MultiselectQuery};
 use crate::router::AppState;
-use crate::support::{catalogue, shorten, ApiResult, Deadline, St};
+use crate::support::{blocking, catalogue, json_response, shorten, ApiResult, Deadline, St};
 
 /// `/api/releases…`.
 pub fn routes() -> Router<Arc<AppState>> {
@@ -25,6 +26,10 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/api/releases/{domain}/{release}/matrix", get(matrix))
         .route("/api/releases/{domain}/{release}/objects/{id}", get(object))
         .route("/api/releases/{domain}/{release}/search", get(search))
+        .route(
+            "/api/releases/{domain}/{release}/multiselect",
+            get(multiselect),
+        )
 }
 
 async fn list_releases(state: St) -> ApiResult<Json<Value>> {
@@ -94,17 +99,28 @@ async fn techniques(
     ))
 }
 
+#[derive(Deserialize)]
+struct MatrixQuery {
+    /// `0`: leave out the descriptions (the web UI fetches them one by one for tooltips).
+    descriptions: Option<String>,
+}
+
 /// The matrix the UI draws: tactics in order, their techniques by name, sub-techniques.
 async fn matrix(
     state: St,
     deadline: Deadline,
     Path((domain, release)): Path<(String, String)>,
+    Query(mq): Query<MatrixQuery>,
 ) -> ApiResult<Json<Value>> {
     let cat = catalogue(&state, deadline, &domain, &release).await?;
+    let with_descriptions = !matches!(mq.descriptions.as_deref(), Some("0" | "false"));
     let cell = |id: ObjectId| {
         let o = cat.object(id);
-        json!({"id": o.display_id(), "name": o.name, "platforms": o.platforms,
-               "description": o.description.as_deref().map(first_paragraph)})
+        let mut c = json!({"id": o.display_id(), "name": o.name, "platforms": o.platforms});
+        if with_descriptions {
+            c["description"] = json!(o.description.as_deref().map(first_paragraph));
+        }
+        c
     };
     let tactics: Vec<Value> = cat
         .tactics()
@@ -242,4 +258,29 @@ async fn search(
     Ok(Json(
         json!({"query": q, "total": total, "results": results}),
     ))
+}
+
+/// `GET …/multiselect?q=&fields=`: the search & multiselect panel, techniques and object lists
+/// with their technique IDs (lists prepared once per release on the blocking pool, then a filter).
+async fn multiselect(
+    state: St,
+    deadline: Deadline,
+    Path((domain, release)): Path<(String, String)>,
+    Query(mq): Query<MultiselectQuery>,
+) -> ApiResult {
+    let q = mq.q.unwrap_or_default();
+    if q.chars().count() > 200 {
+        return Err(ApiError::bad_request(
+            "the search text is longer than 200 characters",
+            "query:q",
+        ));
+    }
+    let fields = Fields::parse(mq.fields.as_deref());
+    let cat = catalogue(&state, deadline, &domain, &release).await?;
+    let st = state.clone();
+    let answer = blocking(&state, deadline, move || {
+        Ok(st.multiselect.get(&cat).answer(&q, fields))
+    })
+    .await?;
+    Ok(json_response(axum::http::StatusCode::OK, answer, None))
 }

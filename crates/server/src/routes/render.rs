@@ -6,7 +6,9 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query};
 use axum::routing::{get, post};
 use axum::Router;
+use navlayer_render::RenderOptions;
 use serde::Deserialize;
+use serde_json::Value;
 
 use crate::layers;
 use crate::render::{self, Format};
@@ -36,6 +38,8 @@ async fn render_stored(
     render::cached(&state, deadline, key.as_str(), text, format).await
 }
 
+/// `POST /api/render/{format}`: a layer, or `{"layer": {…}, "options": {…}}` (the web UI's
+/// export dialog) rendered with those options.
 async fn render_posted(
     state: St,
     deadline: Deadline,
@@ -44,6 +48,19 @@ async fn render_posted(
 ) -> ApiResult {
     let format = Format::parse(&format)?;
     let entries = state.config.limits.entries;
-    let parsed = blocking(&state, deadline, move || layers::parse_one(&body, entries)).await?;
-    render::render(&state, deadline, format, parsed.layer).await
+    let (parsed, options) = blocking(&state, deadline, move || {
+        let wrapped = serde_json::from_slice::<Value>(&body).ok().filter(|v| {
+            v.get("layer").is_some_and(Value::is_object) && v.get("techniques").is_none()
+        });
+        match wrapped {
+            Some(v) => {
+                let text = v["layer"].to_string();
+                let parsed = layers::parse_one(text.as_bytes(), entries)?;
+                Ok((parsed, render::options_from_json(&v["options"])?))
+            }
+            None => Ok((layers::parse_one(&body, entries)?, RenderOptions::default())),
+        }
+    })
+    .await?;
+    render::render_with(&state, deadline, format, parsed.layer, options).await
 }

@@ -1,35 +1,77 @@
-//! The web UI (plain HTML, CSS and JavaScript embedded in the binary: no framework, no CDN, no
-//! external fonts), the OpenAPI document and the health check.
+//! The web UI (plain HTML, CSS and JavaScript ES modules embedded in the binary: no framework,
+//! no build step, no CDN, no external fonts), its server options (`GET /api/config`), the OpenAPI
+//! document and the health check. Each front-end feature is one module under `assets/js/`.
 
 use std::sync::Arc;
 
+use axum::extract::Path;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::{json, Value};
 
+use crate::error::ApiError;
 use crate::router::AppState;
-use crate::support::{json_response, St};
+use crate::support::{json_response, shorten, St};
 
 const INDEX: &str = include_str!("../../assets/index.html");
-const APP_JS: &str = include_str!("../../assets/app.js");
-const STYLE: &str = include_str!("../../assets/style.css");
 
 /// The OpenAPI document served at `/api/openapi.json`.
 pub const OPENAPI: &str = include_str!("../../assets/openapi.json");
 
+const JS: &str = "text/javascript; charset=utf-8";
+const CSS: &str = "text/css; charset=utf-8";
+
+/// One embedded file below `/assets/`: its path there, content type and body.
+macro_rules! assets {
+    ($( $path:literal => $ty:expr ),* $(,)?) => {
+        &[ $( ($path, $ty, include_str!(concat!("../../assets/", $path))) ),* ]
+    };
+}
+
+/// Every file the UI loads, embedded in the binary.
+pub const ASSETS: &[(&str, &str, &str)] = assets![
+    "style.css" => CSS,
+    "js/api.js" => JS,
+    "js/boot.js" => JS,
+    "js/app.js" => JS,
+    "js/cellmenu.js" => JS,
+    "js/colour.js" => JS,
+    "js/contextmenu.js" => JS,
+    "js/controls.js" => JS,
+    "js/create.js" => JS,
+    "js/doc.js" => JS,
+    "js/dom.js" => JS,
+    "js/editor.js" => JS,
+    "js/exporter.js" => JS,
+    "js/keyboard.js" => JS,
+    "js/layers.js" => JS,
+    "js/legend.js" => JS,
+    "js/lists.js" => JS,
+    "js/matrix.js" => JS,
+    "js/report.js" => JS,
+    "js/search.js" => JS,
+    "js/selection.js" => JS,
+    "js/tabs.js" => JS,
+    "js/theme.js" => JS,
+    "js/tooltip.js" => JS,
+    "js/upgrade.js" => JS,
+    "js/view.js" => JS,
+];
+
 /// Content Security Policy of the UI: only this server, no inline script.
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
-/// The UI's files and the API description (`/api/health` is routed on its own, outside the
-/// in-flight cap).
+/// The UI's files, its options and the API description (`/api/health` is routed on its own,
+/// outside the in-flight cap).
 pub fn routes() -> Router<Arc<AppState>> {
     Router::new()
         .route("/api/openapi.json", get(openapi))
+        .route("/api/config", get(config))
         .route("/", get(index))
-        .route("/assets/app.js", get(app_js))
-        .route("/assets/style.css", get(style))
+        .route("/assets/{file}", get(file))
+        .route("/assets/js/{file}", get(module))
 }
 
 /// `GET /api/health`: answered from memory, never waiting for the database or the blocking
@@ -40,6 +82,11 @@ pub async fn health(state: St) -> Json<Value> {
         "schemaVersion": state.schema_version,
         "work": {"busy": state.work.busy(), "size": state.work.size()},
     }))
+}
+
+/// `GET /api/config`: what the web UI needs from the server's options.
+async fn config(state: St) -> Json<Value> {
+    Json(json!({ "contextMenuItems": state.config.context_menu }))
 }
 
 async fn openapi() -> Response {
@@ -62,14 +109,22 @@ fn asset(body: &'static str, content_type: &'static str) -> Response {
     r
 }
 
+fn named(name: &str) -> Result<Response, ApiError> {
+    ASSETS
+        .iter()
+        .find(|(n, _, _)| *n == name)
+        .map(|(_, ty, body)| asset(body, ty))
+        .ok_or_else(|| ApiError::not_found(format!("no asset {:?}", shorten(name)), "path"))
+}
+
 async fn index() -> Response {
     asset(INDEX, "text/html; charset=utf-8")
 }
 
-async fn app_js() -> Response {
-    asset(APP_JS, "text/javascript; charset=utf-8")
+async fn file(Path(file): Path<String>) -> Result<Response, ApiError> {
+    named(&file)
 }
 
-async fn style() -> Response {
-    asset(STYLE, "text/css; charset=utf-8")
+async fn module(Path(file): Path<String>) -> Result<Response, ApiError> {
+    named(&format!("js/{file}"))
 }

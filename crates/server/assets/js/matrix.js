@@ -1,0 +1,442 @@
+// The matrix on screen: an ARIA grid of tactic columns drawn from the client view. A redraw
+// compares each column with what is on screen and rebuilds only the columns whose cells moved,
+// patching single cells whose colour, score or marks changed; selection repaints touch only the
+// cells whose state changed.
+
+import { el } from "./dom.js";
+
+/** @typedef {import("./view.js").View} View */
+/** @typedef {import("./view.js").Cell} Cell */
+/** @typedef {import("./view.js").Column} Column */
+
+/** A score as text: whole numbers without decimals, others with up to two (format_score). */
+export function formatScore(/** @type {number} */ s) {
+  if (Number.isInteger(s)) return String(s);
+  return s.toFixed(2).replace(/0+$/, "").replace(/\.$/, "");
+}
+
+const FONT_PX = 11;
+/** @type {CanvasRenderingContext2D|null} */
+let measurer = null;
+/** @type {Map<string, number>} */
+const widths = new Map();
+
+/** Width in px of a word at the cell font. @param {string} w */
+function wordWidth(w) {
+  let v = widths.get(w);
+  if (v === undefined) {
+    if (!measurer) {
+      measurer = document.createElement("canvas").getContext("2d");
+      if (measurer) measurer.font = FONT_PX + "px system-ui, sans-serif";
+    }
+    v = measurer ? measurer.measureText(w).width : w.length * 6.5;
+    widths.set(w, v);
+  }
+  return v;
+}
+
+/**
+ * The font size at which the longest word of `text` fits `avail` px (never breaking a word).
+ * @param {string} text @param {number} avail
+ */
+function fitSize(text, avail) {
+  let widest = 0;
+  // Lines may break at spaces and after hyphens and slashes, never inside a word.
+  for (const w of text.split(/\s+|(?<=[-/])/)) widest = Math.max(widest, wordWidth(w));
+  if (widest <= avail) return 0;
+  return Math.max(7, Math.floor((FONT_PX * avail * 10) / widest) / 10);
+}
+
+/**
+ * @typedef {{onToggle: (key: string, show: boolean) => void, onContext: (key: string, x: number, y: number) => void,
+ *   onClick: (key: string, ev: MouseEvent) => void, onHover: (cell: Cell|null, ev?: MouseEvent) => void,
+ *   isSelected: (key: string) => boolean}} Hooks
+ */
+
+export class MatrixView {
+  /** @param {HTMLElement} root the grid element @param {Hooks} hooks */
+  constructor(root, hooks) {
+    this.root = root;
+    this.hooks = hooks;
+    /** @type {Map<string, HTMLElement>} */
+    this.cells = new Map();
+    /** @type {Map<string, Cell>} */
+    this.data = new Map();
+    /** @type {Map<string, {sig: string, el: HTMLElement}>} */
+    this.columns = new Map();
+    /** @type {Map<string, string[]>} sub-technique keys of each parent key */
+    this.subsOf = new Map();
+    /** @type {Map<string, string>} parent key of each sub-technique key */
+    this.parentOf = new Map();
+    /** @type {Map<string, {group: HTMLElement, subs: HTMLElement, built: boolean, shown: boolean}>} parents' groups */
+    this.groups = new Map();
+    /** @type {View|null} */
+    this.view = null;
+    this.layout = "side";
+    root.classList.add("side");
+    /** @type {string|null} */
+    this.focusKey = null;
+    root.setAttribute("role", "grid");
+    root.setAttribute("aria-multiselectable", "true");
+    root.addEventListener("click", (ev) => this.clicked(ev));
+    root.addEventListener("contextmenu", (ev) => {
+      const c = this.cellOf(ev.target);
+      if (!c) return;
+      ev.preventDefault();
+      this.hooks.onContext(c.dataset.key || "", ev.clientX, ev.clientY);
+    });
+    root.addEventListener("mouseover", (ev) => {
+      const c = this.cellOf(ev.target);
+      this.hooks.onHover(c ? this.data.get(c.dataset.key || "") || null : null, ev);
+    });
+    root.addEventListener("mouseleave", () => this.hooks.onHover(null));
+    root.addEventListener("focusin", (ev) => {
+      const c = this.cellOf(ev.target);
+      if (c && c.dataset.key && c.dataset.key !== this.focusKey) this.setFocus(c.dataset.key, false);
+    });
+  }
+
+  /** @param {EventTarget|null} t @returns {HTMLElement|null} */
+  cellOf(t) {
+    const e = t instanceof Element ? t.closest(".cell") : null;
+    return e instanceof HTMLElement && this.root.contains(e) ? e : null;
+  }
+
+  /** @param {MouseEvent} ev */
+  clicked(ev) {
+    const t = /** @type {Element} */ (ev.target);
+    const toggle = t.closest && t.closest(".toggle");
+    const c = this.cellOf(t);
+    if (!c) return;
+    const key = c.dataset.key || "";
+    if (toggle) {
+      ev.stopPropagation();
+      const cell = this.data.get(key);
+      if (cell) this.hooks.onToggle(key, !cell.expanded);
+      return;
+    }
+    this.setFocus(key, false);
+    this.hooks.onClick(key, ev);
+  }
+
+  /**
+   * Draws the view: everything the first time, then only the columns and cells that changed.
+   * @param {View} view
+   */
+  render(view) {
+    const first = !this.view;
+    this.view = view;
+    const seen = new Set();
+    /** @type {HTMLElement[]} */
+    const order = [];
+    for (const col of view.columns) {
+      seen.add(col.shortname);
+      const sig = this.columnSig(col, view);
+      const old = this.columns.get(col.shortname);
+      if (old && old.sig === sig) {
+        this.reorder(col, old.el);
+        col.cells.forEach((c, i) => {
+          this.patch(c, c.subCount ? countAnnotatedSubs(col.cells, i) : 0);
+          if (c.subCount) this.showSubs(col.cells, i, view);
+        });
+        order.push(old.el);
+      } else {
+        const e = this.buildColumn(col, view);
+        this.columns.set(col.shortname, { sig, el: e });
+        if (old) old.el.replaceWith(e);
+        order.push(e);
+      }
+    }
+    for (const [k, v] of this.columns) {
+      if (!seen.has(k)) { v.el.remove(); this.columns.delete(k); }
+    }
+    // Put columns in order (only moves what is out of place).
+    /** @type {ChildNode|null} */
+    let prev = null;
+    for (const e of order) {
+      /** @type {ChildNode|null} */
+      const want = prev ? prev.nextSibling : this.root.firstChild;
+      if (want !== e) this.root.insertBefore(e, want);
+      prev = e;
+    }
+    for (const k of [...this.cells.keys()]) if (!this.cells.get(k)?.isConnected) { this.cells.delete(k); this.data.delete(k); }
+    this.subsOf.clear();
+    this.parentOf.clear();
+    for (const col of view.columns) {
+      for (const c of col.cells) {
+        if (!c.sub || !c.parent) continue;
+        const pk = c.parent + "|" + c.tactic;
+        this.parentOf.set(c.key, pk);
+        const list = this.subsOf.get(pk);
+        if (list) list.push(c.key);
+        else this.subsOf.set(pk, [c.key]);
+      }
+    }
+    this.paintSelection(this.subsOf.keys());
+    if (first || !this.focusKey || !this.cells.has(this.focusKey)) {
+      const firstCell = this.drawnColumns()[0]?.[0];
+      if (firstCell) this.setFocus(firstCell, false);
+    }
+  }
+
+  /**
+   * Switches the layout: `side` (sub-techniques beside their parent), `flat` (below it) or
+   * `mini` (small squares, every sub-technique shown, no text).
+   * @param {string} layout
+   */
+  setLayout(layout) {
+    const l = ["side", "flat", "mini"].includes(layout) ? layout : "side";
+    if (l === this.layout) return;
+    // Side and flat draw the same cells (CSS places the sub-techniques); mini draws others.
+    const rebuild = l === "mini" || this.layout === "mini";
+    this.layout = l;
+    this.root.classList.remove("side", "flat", "mini");
+    this.root.classList.add(l);
+    if (rebuild) this.reset();
+  }
+
+  /** Forces a full rebuild (layout change). */
+  reset() {
+    this.root.replaceChildren();
+    this.columns.clear();
+    this.cells.clear();
+    this.data.clear();
+    this.groups.clear();
+    this.view = null;
+  }
+
+  /** What decides the structure of a column. @param {Column} col @param {View} view */
+  columnSig(col, view) {
+    // Neither expansion nor order is structure: showSubs and reorder patch them (side and flat
+    // differ only in CSS).
+    let s = (this.layout === "mini" ? "M" : "") + (view.showId ? "I" : "") + (view.showName ? "N" : "") + col.name + col.techniqueCount + (view.tacticRowBackground || "");
+    /** @type {string[]} */
+    const groups = [];
+    let g = "";
+    for (const c of col.cells) {
+      if (!c.sub) { if (g) groups.push(g); g = c.key + c.subCount; }
+      else g += "," + c.key;
+    }
+    if (g) groups.push(g);
+    for (const x of groups.map((x) => x.split(",")).map((x) => x[0] + ":" + x.slice(1).sort().join(",")).sort()) s += ";" + x;
+    return s;
+  }
+
+  /**
+   * Puts the drawn cells of a column in the view's order (sorting changed), moving only what
+   * is out of place.
+   * @param {Column} col @param {HTMLElement} column
+   */
+  reorder(col, column) {
+    /** @type {Element|null} */
+    let prevGroup = column.firstElementChild; // the tactic header
+    /** @type {Element|null} */
+    let prevSub = null;
+    for (const c of col.cells) {
+      const e = this.cells.get(c.key);
+      if (!e) continue;
+      if (!c.sub) {
+        const group = e.parentElement;
+        if (!group || !prevGroup) continue;
+        if (prevGroup.nextElementSibling !== group) prevGroup.after(group);
+        prevGroup = group;
+        prevSub = null;
+      } else {
+        if (prevSub ? prevSub.nextElementSibling !== e : e.previousElementSibling !== null) {
+          if (prevSub) prevSub.after(e);
+          else e.parentElement?.prepend(e);
+        }
+        prevSub = e;
+      }
+    }
+  }
+
+  /** @param {Column} col @param {View} view */
+  buildColumn(col, view) {
+    const head = el("div", { class: "tactic-head", role: "columnheader", dataset: { tactic: col.shortname } },
+      el("span", { class: "tactic-name", text: col.name }),
+      el("span", { class: "count", text: col.techniqueCount + " techniques" }));
+    if (view.tacticRowBackground) {
+      head.style.background = view.tacticRowBackground;
+      head.style.color = view.tacticRowText || "";
+    }
+    const column = el("div", { class: "tactic", role: "row", "aria-label": col.name, dataset: { tactic: col.shortname } }, head);
+    const mini = this.layout === "mini";
+    /** @type {HTMLElement|null} */
+    let subs = null;
+    for (let i = 0; i < col.cells.length; i++) {
+      const c = col.cells[i];
+      if (!c.sub) {
+        const annotatedSubs = countAnnotatedSubs(col.cells, i);
+        const cell = this.buildCell(c, view, annotatedSubs);
+        const shown = c.expanded || mini;
+        const group = el("div", { class: "group" + (shown ? " expanded" : ""), role: "none" }, cell);
+        subs = null;
+        if (c.subCount) {
+          subs = el("div", { class: "subs", role: "none" });
+          if (!shown) subs.hidden = true;
+          group.append(subs);
+          this.groups.set(c.key, { group, subs, built: shown, shown });
+        }
+        column.append(group);
+      } else if (subs && (c.expanded || mini)) {
+        subs.append(this.buildCell(c, view, 0));
+      }
+    }
+    return column;
+  }
+
+  /**
+   * Shows or hides the sub-techniques of the parent at `i` as the view says, building their
+   * cells the first time they are shown.
+   * @param {Cell[]} cells the column's cells @param {number} i @param {View} view
+   */
+  showSubs(cells, i, view) {
+    const c = cells[i];
+    const g = this.groups.get(c.key);
+    const shown = c.expanded || this.layout === "mini";
+    if (!g || g.shown === shown) return;
+    if (shown && !g.built) {
+      /** @type {HTMLElement[]} */
+      const built = [];
+      for (let j = i + 1; j < cells.length && cells[j].sub; j++) built.push(this.buildCell(cells[j], view, 0));
+      g.subs.append(...built);
+      g.built = true;
+    }
+    g.shown = shown;
+    g.subs.hidden = !shown;
+    g.group.classList.toggle("expanded", shown);
+    const t = this.cells.get(c.key)?.lastElementChild;
+    if (t instanceof HTMLElement && t.classList.contains("toggle")) setToggle(t, c);
+  }
+
+  /** @param {Cell} c @param {View} view @param {number} annotatedSubs */
+  buildCell(c, view, annotatedSubs) {
+    const e = /** @type {HTMLElement} */ (template(view.showId, view.showName, c.subCount > 0).cloneNode(true));
+    e.dataset.key = c.key;
+    e.dataset.id = c.id;
+    e.dataset.tactic = c.tactic;
+    const label = /** @type {HTMLElement} */ (e.firstChild);
+    let n = label.firstChild;
+    if (view.showId) { /** @type {Node} */ (n).textContent = c.id; n = /** @type {Node} */ (n).nextSibling?.nextSibling || null; }
+    if (view.showName && n) n.textContent = c.name;
+    if (c.subCount) setToggle(/** @type {HTMLElement} */ (e.lastChild), c);
+    const size = fitSize((view.showId ? c.id + " " : "") + (view.showName ? c.name : ""), c.sub ? 112 : 100);
+    if (size) e.style.fontSize = size + "px";
+    this.cells.set(c.key, e);
+    this.paint(e, c, true, annotatedSubs);
+    return e;
+  }
+
+  /** Repaints one cell if it changed. @param {Cell} c @param {number} annotatedSubs */
+  patch(c, annotatedSubs) {
+    const e = this.cells.get(c.key);
+    if (e) this.paint(e, c, false, annotatedSubs);
+  }
+
+  /** @param {HTMLElement} e @param {Cell} c @param {boolean} fresh @param {number} annotatedSubs */
+  paint(e, c, fresh, annotatedSubs) {
+    const old = this.data.get(c.key);
+    this.data.set(c.key, c);
+    const shown = c.aggregate ?? c.score;
+    const scoreText = shown === null ? "" : formatScore(shown);
+    const sig = [c.background, c.text, scoreText, c.enabled, !!c.comment, c.metadata.length, c.links.length, c.annotated, annotatedSubs].join("|");
+    if (!fresh && old && e.dataset.sig === sig) return;
+    e.dataset.sig = sig;
+    if (c.subCount) {
+      const subc = /** @type {Node} */ (e.firstChild).lastChild;
+      if (subc) subc.textContent = " (" + annotatedSubs + "/" + c.subCount + ")";
+    }
+    const selected = this.hooks.isSelected(c.key);
+    e.className = "cell" + (c.sub ? " sub" : " parent") + (selected ? " selected" : "") + (c.enabled ? "" : " disabled") +
+      (c.comment ? " commented" : "") + (c.metadata.length ? " has-meta" : "") + (c.links.length ? " has-links" : "") +
+      (c.annotated ? " annotated" : "");
+    e.setAttribute("aria-selected", selected ? "true" : "false");
+    e.style.background = c.background || "";
+    e.style.color = c.text || "";
+    const score = /** @type {HTMLElement} */ (/** @type {Node} */ (e.firstChild).nextSibling);
+    score.textContent = scoreText;
+    e.setAttribute("aria-label", c.id + " " + c.name + (scoreText ? ", score " + scoreText : "") +
+      (c.comment ? ", commented" : "") + (c.enabled ? "" : ", disabled"));
+  }
+
+  /** Repaints the selection state of some cells. @param {Iterable<string>} keys */
+  paintSelection(keys) {
+    /** @type {Set<string>} */
+    const parents = new Set();
+    for (const k of keys) {
+      const e = this.cells.get(k);
+      const pk = this.parentOf.get(k);
+      if (pk) parents.add(pk);
+      else if (this.subsOf.has(k)) parents.add(k);
+      if (!e) continue;
+      const on = this.hooks.isSelected(k);
+      e.classList.toggle("selected", on);
+      e.setAttribute("aria-selected", on ? "true" : "false");
+    }
+    // A collapsed parent shows that some of its sub-techniques are selected.
+    for (const p of parents) {
+      const e = this.cells.get(p);
+      const c = this.data.get(p);
+      if (!e || !c) continue;
+      const some = !c.expanded && (this.subsOf.get(p) || []).some((s) => this.hooks.isSelected(s));
+      e.classList.toggle("sub-selected", some);
+    }
+  }
+
+  /** Keys of the drawn cells, column by column, in display order. */
+  drawnColumns() {
+    const out = [];
+    for (const col of this.view ? this.view.columns : []) {
+      out.push(col.cells.filter((c) => !c.sub || c.expanded || this.layout === "mini").map((c) => c.key));
+    }
+    return out;
+  }
+
+  /** Moves the roving tab stop (and focus, when `focus`). @param {string} key @param {boolean} focus */
+  setFocus(key, focus) {
+    const e = this.cells.get(key);
+    if (!e) return;
+    const old = this.focusKey ? this.cells.get(this.focusKey) : null;
+    if (old && old !== e) old.tabIndex = -1;
+    e.tabIndex = 0;
+    this.focusKey = key;
+    if (focus) { e.focus(); e.scrollIntoView({ block: "nearest", inline: "nearest" }); }
+  }
+}
+
+/** The expand/collapse button of a parent. @param {HTMLElement} t @param {Cell} c */
+function setToggle(t, c) {
+  t.setAttribute("aria-expanded", c.expanded ? "true" : "false");
+  t.setAttribute("aria-label", (c.expanded ? "Hide " : "Show ") + c.subCount + " sub-techniques of " + c.id);
+  t.textContent = c.expanded ? "◂" : "▸";
+}
+
+/** @type {Map<string, HTMLElement>} */
+const templates = new Map();
+
+/**
+ * An empty cell to clone: label (ID, name, sub-technique count), score, toggle.
+ * @param {boolean} id @param {boolean} name @param {boolean} parent
+ */
+function template(id, name, parent) {
+  const k = [id, name, parent].join();
+  let t = templates.get(k);
+  if (!t) {
+    const label = el("span", { class: "label" });
+    if (id) label.append(el("span", { class: "tid" }), " ");
+    if (name) label.append(el("span", { class: "tname" }));
+    if (parent) label.append(el("span", { class: "subc" }));
+    t = el("div", { role: "gridcell", tabindex: "-1" }, label, el("span", { class: "score" }));
+    if (parent) t.append(el("button", { type: "button", class: "toggle", tabindex: "-1" }));
+    templates.set(k, t);
+  }
+  return t;
+}
+
+/** Annotated sub-techniques after the parent at `i`. @param {Cell[]} cells @param {number} i */
+function countAnnotatedSubs(cells, i) {
+  let n = 0;
+  for (let j = i + 1; j < cells.length && cells[j].sub; j++) if (cells[j].annotated) n++;
+  return n;
+}
