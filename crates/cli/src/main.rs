@@ -8,6 +8,11 @@ mod output;
 
 use std::process::ExitCode;
 
+/// The allocator: mimalloc gives freed memory back to the system, so a server that parsed a large
+/// request on one blocking thread does not keep that memory for the rest of its life.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use clap::{Parser, Subcommand};
 
 use crate::context::GlobalArgs;
