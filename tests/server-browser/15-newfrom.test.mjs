@@ -62,6 +62,7 @@ export const tests = [
       assert.match(text, /3 files: 2 parsed, 0 skipped, 1 failed/);
       assert.ok(text.includes("failed: broken.yml:" + broken.line + ":" + broken.column), "the report names broken.yml:line:column: " + text);
       assert.match(text, /Unknown IDs: T1999/);
+      await page.screenshot({ path: join(out, "newfrom-report.png") });
 
       // A heatmap of the groups of ICS 18.1.
       await page.getByRole("button", { name: "New layer" }).click();
