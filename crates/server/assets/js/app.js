@@ -20,6 +20,7 @@ import { drawRows } from "./lists.js";
 import { Upgrade } from "./upgrade.js";
 import { Exporter } from "./exporter.js";
 import { Create } from "./create.js";
+import { NewFrom } from "./newfrom.js";
 import { initTheme } from "./theme.js";
 import * as store from "./layers.js";
 import { early, rememberRelease } from "./boot.js";
@@ -91,6 +92,7 @@ const upgrade = new Upgrade(status, async (doc, choices) => {
 });
 new Exporter(current, () => tabs.docs, status);
 new Create((key) => openLayer(key), () => tabs.docs, status);
+new NewFrom((key) => openLayer(key), () => tabs.docs, status);
 initTheme(/** @type {HTMLButtonElement} */ ($("theme")));
 attachKeyboard(matrix, selection, {
   onToggle: (key, show) => { const d = current(); if (d) { d.setExpanded([key], show); redraw(); matrix.setFocus(key, true); } },

@@ -50,6 +50,7 @@ pub const ASSETS: &[(&str, &str, &str)] = assets![
     "js/legend.js" => JS,
     "js/lists.js" => JS,
     "js/matrix.js" => JS,
+    "js/newfrom.js" => JS,
     "js/report.js" => JS,
     "js/search.js" => JS,
     "js/selection.js" => JS,
