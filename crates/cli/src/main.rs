@@ -63,6 +63,12 @@ enum Command {
     Stats(cmd::stats::StatsArgs),
     /// Draw a layer as SVG, PNG, HTML, XLSX, CSV or Markdown.
     Render(cmd::render::RenderArgs),
+    /// A coverage layer from detection rules, tests, control mappings, ID lists or STIX reports.
+    Coverage(cmd::coverage::CoverageArgs),
+    /// How many groups, software, campaigns, mitigations or detection strategies use each technique.
+    Heatmap(cmd::heatmap::HeatmapArgs),
+    /// Techniques a threat layer scores that no coverage layer covers, ranked by severity.
+    Gaps(cmd::gaps::GapsArgs),
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -85,6 +91,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Filter(args) => cmd::filter::run(&ctx, args),
         Command::Stats(args) => cmd::stats::run(&ctx, args),
         Command::Render(args) => cmd::render::run(&ctx, args),
+        Command::Coverage(args) => cmd::coverage::run(&ctx, args),
+        Command::Heatmap(args) => cmd::heatmap::run(&ctx, args),
+        Command::Gaps(args) => cmd::gaps::run(&ctx, args),
     }
 }
 

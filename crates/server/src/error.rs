@@ -52,6 +52,10 @@ pub struct ApiError {
     /// For 429 and 503: seconds to wait before trying again (sent as `Retry-After`).
     #[serde(skip)]
     pub retry_after: Option<u64>,
+    /// More about the error, when there is more than a message (the report of a coverage run
+    /// whose input files failed to parse).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub details: Option<Box<serde_json::Value>>,
 }
 
 fn status_code<S: serde::Serializer>(s: &StatusCode, ser: S) -> Result<S::Ok, S::Error> {
@@ -67,6 +71,7 @@ impl ApiError {
             pointer: pointer.into(),
             current_revision: None,
             retry_after: None,
+            details: None,
         }
     }
 

@@ -101,6 +101,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .merge(routes::releases::routes())
         .merge(routes::ops::routes())
         .merge(routes::render::routes())
+        .merge(routes::coverage::routes())
         .merge(routes::ui::routes())
         .fallback(middleware::not_found)
         .layer(DefaultBodyLimit::max(limits.body_bytes))

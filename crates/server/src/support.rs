@@ -13,6 +13,7 @@ use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use navlayer_attack::{Catalogue, Domain, Release};
+use navlayer_layer::Layer;
 use serde::{Deserialize, Deserializer};
 use serde_json::{json, Value};
 use tokio::sync::Semaphore;
@@ -453,4 +454,48 @@ pub async fn store_new(
             .collect())
     })
     .await
+}
+
+/// The answer of a computation that makes a layer: `{"layer": …, …extra}` (200), or with
+/// `store` the layer stored as a new layer and `{"key", "revision", "name", …extra}` (201), under
+/// `key` or a free key made from `default_key`.
+pub async fn layer_result(
+    state: &Arc<AppState>,
+    deadline: Deadline,
+    layer: Layer,
+    store: bool,
+    key: Option<LayerKey>,
+    default_key: String,
+    extra: Value,
+) -> ApiResult {
+    if !store {
+        let mut v = serde_json::to_value(&layer).map_err(ApiError::internal)?;
+        if let Value::Object(map) = &mut v {
+            if let Some(versions) = map.get_mut("versions").and_then(Value::as_object_mut) {
+                versions.insert("layer".into(), json!("4.5"));
+            }
+        }
+        let mut out = json!({ "layer": v });
+        if let (Value::Object(o), Value::Object(x)) = (&mut out, extra) {
+            o.extend(x);
+        }
+        return Ok(json_response(StatusCode::OK, out.to_string(), None));
+    }
+    layers::check_entries(&layer, state.config.limits.entries)?;
+    let parsed = layers::Parsed {
+        layer,
+        original_version: "4.5".into(),
+        findings: Vec::new(),
+    };
+    let keys = match key {
+        Some(k) => NewKeys::Exact(k),
+        None => NewKeys::From(slug(&default_key)),
+    };
+    let mut out = store_new(state, deadline, vec![parsed], keys, "generated").await?;
+    let mut one = out.pop().unwrap_or(Value::Null);
+    if let (Value::Object(o), Value::Object(x)) = (&mut one, extra) {
+        o.extend(x);
+    }
+    let rev = one["revision"].as_i64();
+    Ok(json_response(StatusCode::CREATED, one.to_string(), rev))
 }

@@ -439,6 +439,7 @@ async fn openapi_lists_every_route_and_only_routes() {
         include_str!("../src/routes/ops.rs"),
         include_str!("../src/routes/render.rs"),
         include_str!("../src/routes/ui.rs"),
+        include_str!("../src/routes/coverage.rs"),
     ]
     .concat();
     let mut routed = BTreeSet::new();

@@ -10,7 +10,6 @@ use axum::response::Response;
 use axum::routing::post;
 use axum::Router;
 use navlayer_attack::Release;
-use navlayer_layer::Layer;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -18,8 +17,8 @@ use crate::error::ApiError;
 use crate::layers;
 use crate::router::AppState;
 use crate::support::{
-    blocking, body, json_response, load_layer, parse_domain, parse_release, shorten, slug,
-    store_new, Deadline, LayerKey, NewKeys, St,
+    blocking, body, json_response, layer_result as result, load_layer, parse_domain, parse_release,
+    shorten, slug, Deadline, LayerKey, St,
 };
 
 /// `/api/generate`, `/api/combine`, `/api/diff`, `/api/migrate`.
@@ -29,48 +28,6 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/api/combine", post(combine))
         .route("/api/diff", post(diff))
         .route("/api/migrate", post(migrate))
-}
-
-/// Stores `layer` when asked, else returns it.
-async fn result(
-    state: &Arc<AppState>,
-    deadline: Deadline,
-    layer: Layer,
-    store: bool,
-    key: Option<LayerKey>,
-    default_key: String,
-    extra: Value,
-) -> Result<Response, ApiError> {
-    if !store {
-        let mut v = serde_json::to_value(&layer).map_err(ApiError::internal)?;
-        if let Value::Object(map) = &mut v {
-            if let Some(versions) = map.get_mut("versions").and_then(Value::as_object_mut) {
-                versions.insert("layer".into(), json!("4.5"));
-            }
-        }
-        let mut out = json!({ "layer": v });
-        if let (Value::Object(o), Value::Object(x)) = (&mut out, extra) {
-            o.extend(x);
-        }
-        return Ok(json_response(StatusCode::OK, out.to_string(), None));
-    }
-    layers::check_entries(&layer, state.config.limits.entries)?;
-    let parsed = layers::Parsed {
-        layer,
-        original_version: "4.5".into(),
-        findings: Vec::new(),
-    };
-    let keys = match key {
-        Some(k) => NewKeys::Exact(k),
-        None => NewKeys::From(slug(&default_key)),
-    };
-    let mut out = store_new(state, deadline, vec![parsed], keys, "generated").await?;
-    let mut one = out.pop().unwrap_or(Value::Null);
-    if let (Value::Object(o), Value::Object(x)) = (&mut one, extra) {
-        o.extend(x);
-    }
-    let rev = one["revision"].as_i64();
-    Ok(json_response(StatusCode::CREATED, one.to_string(), rev))
 }
 
 #[derive(Deserialize)]

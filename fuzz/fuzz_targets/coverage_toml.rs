@@ -1,0 +1,15 @@
+//! Fuzz target for the coverage importers of toml input (Format::Elastic): any bytes must be
+//! accounted for as parsed, skipped or failed, never panic, and give a layer that reads back.
+//!
+//! Run: `cargo +nightly fuzz run coverage_toml -- -max_total_time=300`
+#![no_main]
+
+#[path = "coverage_common.rs"]
+mod common;
+
+use libfuzzer_sys::fuzz_target;
+use navlayer_coverage::Format;
+
+fuzz_target!(|data: &[u8]| {
+    common::run(&[Format::Elastic], data);
+});
