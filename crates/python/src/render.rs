@@ -95,13 +95,15 @@ pub fn options_from_kwargs(kwargs: Map<String, Value>) -> Outcome<RenderOptions>
             (k, v) if OPTIONS.contains(&k) => {
                 out.insert(camel(k), camel_keys(v));
             }
-            (k, _) => return Err(Failure::new(
-                Class::Type,
-                format!(
+            (k, _) => {
+                return Err(Failure::new(
+                    Class::Type,
+                    format!(
                     "render() got an unexpected keyword argument {k:?}; options: {}, page, legend",
                     OPTIONS.join(", ")
                 ),
-            )),
+                ))
+            }
         }
     }
     if !header.is_empty() {
