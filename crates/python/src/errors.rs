@@ -22,6 +22,8 @@ pub enum Class {
     Migrate,
     /// `navlayer.RenderError`
     Render,
+    /// `navlayer.CoverageError`
+    Coverage,
     /// `navlayer.InternalError` (a caught panic)
     Internal,
     /// `ValueError` (a bad argument)
@@ -43,6 +45,7 @@ impl Class {
             Class::Generate => "GenerateError",
             Class::Migrate => "MigrateError",
             Class::Render => "RenderError",
+            Class::Coverage => "CoverageError",
             Class::Internal => "InternalError",
             _ => return None,
         })
@@ -236,6 +239,23 @@ impl From<navlayer_render::RenderError> for Failure {
                 Failure::new(Class::Value, e.to_string())
             }
             _ => Failure::new(Class::Render, e.to_string()).kind("render"),
+        }
+    }
+}
+
+impl From<navlayer_coverage::CoverageError> for Failure {
+    fn from(e: navlayer_coverage::CoverageError) -> Failure {
+        use navlayer_coverage::CoverageError as E;
+        let message = e.to_string();
+        match &e {
+            // An option value the run cannot use is a bad argument.
+            E::BadOption(_) | E::BadDate(_) | E::UnknownPlatform { .. } => {
+                Failure::new(Class::Value, message)
+            }
+            E::Io { path, .. } | E::Dates { path, .. } => Failure::new(Class::Coverage, message)
+                .path(path)
+                .kind(e.kind()),
+            _ => Failure::new(Class::Coverage, message).kind(e.kind()),
         }
     }
 }

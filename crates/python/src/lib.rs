@@ -3,18 +3,20 @@
 //! navlayer for Python: the extension module `navlayer._navlayer`, built with PyO3 and maturin
 //! (abi3, CPython ≥ 3.9), wrapped by the Python package in `python/navlayer` (the public API,
 //! type stubs, `navlayer.compat`). Input: everything the library crates offer (catalogue,
-//! layers, generate, ops, migrate, render); output: Python objects. Thin: every computation is a
-//! call into a library crate; this crate converts arguments and results, releases the interpreter
-//! during long work, and turns errors and panics into Python exceptions.
+//! layers, generate, ops, migrate, render, coverage); output: Python objects. Thin: every
+//! computation is a call into a library crate; this crate converts arguments and results,
+//! releases the interpreter during long work, and turns errors and panics into Python
+//! exceptions.
 //!
 //! Layout: [`catalogue`] (`navlayer.Catalogue`), [`layer`] (`navlayer.Layer`, `Finding`),
-//! [`ops`] (module functions), [`render`], [`compat`] (the engine of
-//! `navlayer.compat.MitreAttackData`), [`json`] (JSON text straight to Python objects),
-//! [`errors`] and [`guard`] (exceptions, released interpreter, caught panics), [`source`]
-//! (where a catalogue's bundle comes from).
+//! [`ops`] (module functions), [`render`], [`coverage`] (coverage, heatmap, gaps), [`compat`]
+//! (the engine of `navlayer.compat.MitreAttackData`), [`json`] (JSON text straight to Python
+//! objects), [`errors`] and [`guard`] (exceptions, released interpreter, caught panics),
+//! [`source`] (where a catalogue's bundle comes from).
 
 mod catalogue;
 mod compat;
+mod coverage;
 mod errors;
 mod guard;
 mod json;
@@ -42,6 +44,10 @@ fn _navlayer(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(ops::filter_platforms, m)?)?;
     m.add_function(wrap_pyfunction!(ops::migrate, m)?)?;
     m.add_function(wrap_pyfunction!(ops::release_diff, m)?)?;
+    m.add_function(wrap_pyfunction!(coverage::coverage, m)?)?;
+    m.add_function(wrap_pyfunction!(coverage::coverage_from_texts, m)?)?;
+    m.add_function(wrap_pyfunction!(coverage::heatmap, m)?)?;
+    m.add_function(wrap_pyfunction!(coverage::gaps, m)?)?;
     m.add_function(wrap_pyfunction!(guard::_panic_for_tests, m)?)?;
     Ok(())
 }

@@ -2,7 +2,9 @@
 
 The navlayer engine (Rust) for Python: load an ATT&CK release into a :class:`Catalogue` (well
 under a second for enterprise), query it, read / validate / write / render Navigator layers
-(:class:`Layer`), generate attack.mitre.org's layers, combine, diff and migrate layers.
+(:class:`Layer`), generate attack.mitre.org's layers, combine, diff and migrate layers, and
+build coverage layers from rule sets, heatmaps and gap analyses (:func:`coverage`,
+:func:`heatmap`, :func:`gaps`).
 :mod:`navlayer.compat` is a drop-in for mitreattack-python's ``MitreAttackData``.
 
     >>> import navlayer
@@ -16,6 +18,7 @@ the file and the JSON pointer.
 """
 
 from navlayer._errors import (
+    CoverageError,
     DataError,
     GenerateError,
     InternalError,
@@ -31,11 +34,15 @@ from navlayer._navlayer import (
     Layer,
     __version__,
     combine,
+    coverage,
+    coverage_from_texts,
     diff,
     diff_layer,
     filter_platforms,
+    gaps,
     generate,
     generate_json,
+    heatmap,
     migrate,
     release_diff,
     stats,
@@ -56,6 +63,10 @@ __all__ = [
     "filter_platforms",
     "migrate",
     "release_diff",
+    "coverage",
+    "coverage_from_texts",
+    "heatmap",
+    "gaps",
     "NavlayerError",
     "LayerError",
     "DataError",
@@ -63,6 +74,7 @@ __all__ = [
     "GenerateError",
     "MigrateError",
     "RenderError",
+    "CoverageError",
     "InternalError",
     "__version__",
 ]

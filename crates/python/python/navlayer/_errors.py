@@ -17,6 +17,7 @@ __all__ = [
     "GenerateError",
     "MigrateError",
     "RenderError",
+    "CoverageError",
     "InternalError",
 ]
 
@@ -97,6 +98,13 @@ class MigrateError(NavlayerError):
 
 class RenderError(NavlayerError):
     """A render option is invalid, or an output backend failed."""
+
+
+class CoverageError(NavlayerError):
+    """A coverage, heatmap or gaps run could not produce a layer: an input path that cannot be
+    read (``path``), no input, an ID given as an option that the release does not have, layers
+    of another domain. (Problems inside one rule file are not errors: the report lists them with
+    ``line`` and ``column``.)"""
 
 
 class InternalError(NavlayerError):

@@ -297,6 +297,109 @@ def migrate(
 def release_diff(source: Catalogue, target: Catalogue, *, format: Literal["dict", "json", "md"] = "dict") -> Union[Json, str]:
     """What changed between two releases of one domain (``navlayer release-diff``)."""
 
+CoverageFormat = Literal["sigma", "elastic", "splunk", "atomic", "mappings", "list", "stix"]
+
+def coverage(
+    format: CoverageFormat,
+    paths: Union[PathLike, Sequence[PathLike]],
+    catalogue: Catalogue,
+    *,
+    name: Optional[str] = None,
+    description: Optional[str] = None,
+    source: Optional[str] = None,
+    score: Literal["auto", "count", "max", "sum"] = "auto",
+    weight: Optional[
+        Literal["level", "level-score", "risk-score", "severity", "confidence", "impact", "score-value", "score"]
+    ] = None,
+    platforms: Sequence[str] = (),
+    subtechniques: Literal["auto", "separate", "parent", "rollup"] = "auto",
+    tactics: Literal["auto", "all", "tagged"] = "auto",
+    keep_unknown: bool = False,
+    include_deprecated: bool = False,
+    min_level: Optional[str] = None,
+    min_status: Optional[str] = None,
+    mappings: Optional[Mapping[str, Sequence[str]]] = None,
+    comment_limit: int = 10,
+    max_score: Optional[float] = None,
+    colors: Optional[Sequence[str]] = None,
+    limits: Optional[Mapping[str, int]] = None,
+) -> Tuple[Layer, Json]:
+    """A coverage layer from detection rules, tests, control mappings, ID lists or STIX reports
+    (``navlayer coverage FORMAT PATH…``), and the report accounting for every file (the JSON of
+    ``--report json``: ``totals``, ``files`` with ``outcome``, ``reason``, ``line``, ``column``,
+    ``ids``, ``techniques``, ``tactics``).
+
+    ``paths``: files and folders, walked as the CLI walks them (sorted, hidden entries and
+    links to folders not followed, bounded by ``limits``: ``max_file_bytes``,
+    ``max_total_bytes``, ``max_files``, ``max_depth``). A file that fails to parse does not
+    raise: it is in the report (``totals["failed"]``) and the layer has the others. The options
+    are the CLI's, snake_case: ``score="sum", weight="level"``, ``platforms=["Linux"]``,
+    ``mappings={"groups": ["AC"], "statuses": ["complete"]}`` (see docs/coverage.md). IDs are
+    resolved against ``catalogue``; files made for an older release are migrated from the
+    bundle of that release in the catalogue's folder (else where :meth:`Catalogue.load` looks).
+
+    Raises:
+        TypeError: an unknown option.
+        ValueError: an option value that does not parse (naming the option), an unknown format
+            or platform.
+        CoverageError: a path that cannot be read (``path``), no input.
+    """
+
+def coverage_from_texts(
+    format: CoverageFormat,
+    files: Union[Mapping[str, str], Sequence[Tuple[str, str]]],
+    catalogue: Catalogue,
+    **options: Any,
+) -> Tuple[Layer, Json]:
+    """:func:`coverage` of file contents held in memory: ``{name: text}`` or ``[(name, text)]``
+    (the names are what the report shows; extensions do not matter). Same options, same
+    result."""
+
+def heatmap(
+    catalogue: Catalogue,
+    *,
+    kinds: Sequence[Literal["groups", "software", "campaigns", "mitigations", "detection-strategies"]] = (),
+    only: Sequence[str] = (),
+    search: Sequence[str] = (),
+    include_campaigns: bool = True,
+    since: Optional[str] = None,
+    since_field: Literal["modified", "created", "first-seen", "last-seen"] = "modified",
+    platforms: Sequence[str] = (),
+    name: Optional[str] = None,
+    comment_limit: int = 10,
+    max_score: Optional[float] = None,
+    colors: Optional[Sequence[str]] = None,
+) -> Tuple[Layer, Json]:
+    """How many groups (or software, campaigns, mitigations, detection strategies) of the release
+    use each technique (``navlayer heatmap``), and the report (``counted``, ``rows``,
+    ``tactics``). ``only``: ATT&CK IDs to count; ``search``: substrings of names, aliases or
+    descriptions; ``since="2024-01-01"``: only uses dated on or after that day.
+
+    Raises:
+        TypeError: an unknown option.
+        ValueError: an option value that does not parse, a bad date.
+        CoverageError: an ``only`` ID that the release does not have.
+    """
+
+def gaps(
+    threat: Layer,
+    coverage: Sequence[Layer],
+    catalogue: Catalogue,
+    *,
+    name: Optional[str] = None,
+    min_coverage: float = 0.0,
+    include_covered: bool = False,
+) -> Tuple[Layer, Json]:
+    """The techniques ``threat`` scores that no layer of ``coverage`` covers (``navlayer gaps``),
+    ranked and coloured by severity, and the report (``gaps`` with severity, ``tactics``
+    totals). An entry covers when its score (1 when unscored) is above ``min_coverage``.
+
+    Raises:
+        TypeError: an unknown option.
+        ValueError: an option value that does not parse, no coverage layer.
+        CoverageError: layers of another domain than the catalogue.
+    """
+
 class CompatCore:
     """The engine of :class:`navlayer.compat.MitreAttackData` (private)."""
 
