@@ -390,6 +390,36 @@ impl Catalogue {
         &self.incoming[id.0 as usize]
     }
 
+    /// Counts of an object's related objects by relationship and direction, active
+    /// relationships and objects only: `"uses technique"` for outgoing, `"uses by group"` for
+    /// incoming (the "related" summary of `navlayer show`).
+    pub fn related_counts(&self, id: ObjectId) -> std::collections::BTreeMap<String, usize> {
+        let mut related = std::collections::BTreeMap::new();
+        for &rid in self.outgoing(id) {
+            let r = self.relationship(rid);
+            if let (true, Some(t)) = (r.is_active(), r.target) {
+                let t = self.object(t);
+                if t.is_active() {
+                    *related
+                        .entry(format!("{} {}", r.kind.as_str(), t.kind.label()))
+                        .or_default() += 1;
+                }
+            }
+        }
+        for &rid in self.incoming(id) {
+            let r = self.relationship(rid);
+            if let (true, Some(s)) = (r.is_active(), r.source) {
+                let s = self.object(s);
+                if s.is_active() {
+                    *related
+                        .entry(format!("{} by {}", r.kind.as_str(), s.kind.label()))
+                        .or_default() += 1;
+                }
+            }
+        }
+        related
+    }
+
     /// Active relationships of one kind leaving an object, whose target is in the bundle.
     pub fn active_outgoing<'a>(
         &'a self,

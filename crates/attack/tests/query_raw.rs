@@ -251,3 +251,28 @@ fn raw_json_is_every_element_as_read() {
     let first = from_memory.raw_json(ObjectId(0)).expect("raw");
     assert!(first.starts_with('{') && first.ends_with('}'));
 }
+
+#[test]
+fn related_counts_agree_with_the_relationship_queries() {
+    let c = catalogue("enterprise-attack-18.1.json");
+    let t1059 = c.by_attack_id("T1059").expect("T1059");
+    let counts = c.related_counts(t1059);
+    let subs: usize = counts
+        .iter()
+        .filter(|(k, _)| k.starts_with("subtechnique-of by "))
+        .map(|(_, n)| n)
+        .sum();
+    assert_eq!(subs, c.subtechniques_of(t1059).len());
+    assert!(
+        counts.keys().any(|k| k.starts_with("uses by ")),
+        "{counts:?}"
+    );
+    let sub = c.by_attack_id("T1059.001").expect("T1059.001");
+    let up: usize = c
+        .related_counts(sub)
+        .iter()
+        .filter(|(k, _)| k.starts_with("subtechnique-of ") && !k.contains(" by "))
+        .map(|(_, n)| *n)
+        .sum();
+    assert_eq!(up, 1, "one parent");
+}

@@ -2,7 +2,7 @@
 //! and `navlayer query techniques`. STIX objects come back as plain dicts, exactly as the bundle
 //! has them.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -223,29 +223,7 @@ fn query_techniques(c: &Catalogue, f: &Filters) -> Outcome<Vec<ObjectId>> {
 /// The summary of `navlayer show --format json`.
 fn summary(c: &Catalogue, id: ObjectId) -> serde_json::Value {
     let o = c.object(id);
-    let mut related: BTreeMap<String, usize> = BTreeMap::new();
-    for &rid in c.outgoing(id) {
-        let r = c.relationship(rid);
-        if let (true, Some(t)) = (r.is_active(), r.target) {
-            let t = c.object(t);
-            if t.is_active() {
-                *related
-                    .entry(format!("{} {}", r.kind.as_str(), t.kind.label()))
-                    .or_default() += 1;
-            }
-        }
-    }
-    for &rid in c.incoming(id) {
-        let r = c.relationship(rid);
-        if let (true, Some(s)) = (r.is_active(), r.source) {
-            let s = c.object(s);
-            if s.is_active() {
-                *related
-                    .entry(format!("{} by {}", r.kind.as_str(), s.kind.label()))
-                    .or_default() += 1;
-            }
-        }
-    }
+    let related = c.related_counts(id);
     let replacement = o
         .revoked
         .then(|| c.replacement_of(id))

@@ -1,6 +1,5 @@
 //! `navlayer show ID`: one ATT&CK object.
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
@@ -81,30 +80,7 @@ pub fn run(ctx: &Context, args: ShowArgs) -> anyhow::Result<ExitCode> {
     let id = lookup(&catalogue, &args.id)?;
     let o = catalogue.object(id);
 
-    // Related objects: counts by "relationship direction kind", active relationships and objects only.
-    let mut related: BTreeMap<String, usize> = BTreeMap::new();
-    for &rid in catalogue.outgoing(id) {
-        let r = catalogue.relationship(rid);
-        if let (true, Some(t)) = (r.is_active(), r.target) {
-            let t = catalogue.object(t);
-            if t.is_active() {
-                *related
-                    .entry(format!("{} {}", r.kind.as_str(), t.kind.label()))
-                    .or_default() += 1;
-            }
-        }
-    }
-    for &rid in catalogue.incoming(id) {
-        let r = catalogue.relationship(rid);
-        if let (true, Some(s)) = (r.is_active(), r.source) {
-            let s = catalogue.object(s);
-            if s.is_active() {
-                *related
-                    .entry(format!("{} by {}", r.kind.as_str(), s.kind.label()))
-                    .or_default() += 1;
-            }
-        }
-    }
+    let related = catalogue.related_counts(id);
     let replacement = if o.revoked {
         catalogue.replacement_of(id).map(|r| catalogue.object(r))
     } else {
