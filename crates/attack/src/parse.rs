@@ -193,6 +193,36 @@ impl DecodedBundle {
     }
 }
 
+/// Maps a plain bundle file into memory ([`crate::LoadOptions::map_file`]); `None` when it is
+/// not a regular file, is empty or is gzip (the caller reads it instead). A file larger than
+/// `max_file` bytes is refused.
+pub(crate) fn map_plain(path: &Path, max_file: u64) -> Result<Option<memmap2::Mmap>, AttackError> {
+    let io = |cause| AttackError::Io {
+        path: path.to_path_buf(),
+        cause,
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let meta = file.metadata().map_err(io)?;
+    if !meta.is_file() || meta.len() == 0 {
+        return Ok(None);
+    }
+    if meta.len() > max_file {
+        return Err(AttackError::TooLarge {
+            path: path.to_path_buf(),
+            what: "file",
+            limit: max_file,
+        });
+    }
+    // SAFETY: the map is read-only and private to this call's caller, which drops it once the
+    // bundle is decoded. Another process truncating the file meanwhile would fault (SIGBUS):
+    // `map_file` documents that it is for short-lived processes only.
+    let map = unsafe { memmap2::Mmap::map(&file) }.map_err(io)?;
+    if map.starts_with(&[0x1f, 0x8b]) {
+        return Ok(None);
+    }
+    Ok(Some(map))
+}
+
 /// Reads a file into memory, decompressing gzip (by magic bytes) and stripping a UTF-8 BOM.
 /// A file larger than `max_file` bytes is refused before it is read (and reading stops there if
 /// it grows); decompression stops past `max_decoded` bytes.
@@ -211,10 +241,13 @@ pub(crate) fn read_bytes(
         limit,
     };
     let file = std::fs::File::open(path).map_err(io)?;
-    if file.metadata().map_err(io)?.len() > max_file {
+    let len = file.metadata().map_err(io)?.len();
+    if len > max_file {
         return Err(too_large("file", max_file));
     }
-    let mut bytes = Vec::new();
+    // `take` hides the file's size from `read_to_end`: reserve it here (plus the byte that shows
+    // the file grew), or a 45 MB bundle is read through a dozen reallocations and copies.
+    let mut bytes = Vec::with_capacity(len.saturating_add(1) as usize);
     file.take(max_file.saturating_add(1))
         .read_to_end(&mut bytes)
         .map_err(io)?;

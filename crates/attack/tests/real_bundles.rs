@@ -239,3 +239,63 @@ fn suggestions_for_unknown_ids() {
     let s = cat.suggest("T1059.01", 3);
     assert!(s.iter().any(|x| x.starts_with("T1059")), "{s:?}");
 }
+
+/// `map_file` reads what the copying reader reads, on every shared bundle; a gzip or BOM file
+/// and the size limit behave the same with or without it.
+#[test]
+fn mapped_loading_reads_what_copied_loading_reads() {
+    let mapped = LoadOptions {
+        map_file: true,
+        ..LoadOptions::default()
+    };
+    let summary = |cat: &Catalogue| {
+        (
+            cat.domain(),
+            cat.release(),
+            cat.counts(),
+            cat.tactics()
+                .iter()
+                .map(|&t| cat.object(t).display_id().to_string())
+                .collect::<Vec<_>>(),
+        )
+    };
+    let bundles = all_bundles();
+    for path in &bundles {
+        let copied = Catalogue::load(path, &LoadOptions::default()).unwrap();
+        let via_map = Catalogue::load(path, &mapped).unwrap();
+        assert_eq!(
+            format!("{:?}", summary(&copied)),
+            format!("{:?}", summary(&via_map)),
+            "{}",
+            path.display()
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let ics = bundles
+        .iter()
+        .find(|p| p.to_string_lossy().contains("ics-attack"))
+        .unwrap();
+    let text = std::fs::read(ics).unwrap();
+    let bom = dir.path().join("ics-attack-18.1.json");
+    std::fs::write(&bom, [&[0xEF, 0xBB, 0xBF][..], &text].concat()).unwrap();
+    let gz = dir.path().join("ics-attack-18.1.json.gz");
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    std::io::Write::write_all(&mut enc, &text).unwrap();
+    std::fs::write(&gz, enc.finish().unwrap()).unwrap();
+    let expected = format!("{:?}", summary(&Catalogue::load(ics, &mapped).unwrap()));
+    for path in [&bom, &gz] {
+        let cat = Catalogue::load(path, &mapped).unwrap();
+        assert_eq!(
+            format!("{:?}", summary(&cat)),
+            expected,
+            "{}",
+            path.display()
+        );
+    }
+    let small = LoadOptions {
+        max_file_bytes: Some(1_000),
+        ..mapped
+    };
+    let err = Catalogue::load(&bom, &small).unwrap_err().to_string();
+    assert!(err.contains("1000") || err.contains("limit"), "{err}");
+}

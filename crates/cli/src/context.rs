@@ -170,6 +170,8 @@ impl Context {
             fallback_release: release,
             max_file_bytes: self.global.max_data_bytes,
             max_decoded_bytes: self.global.max_data_bytes,
+            // A command is a short-lived process (the server loads without a map).
+            map_file: true,
             ..LoadOptions::default()
         };
         Ok(Arc::new(Catalogue::load(&path, &options)?))

@@ -198,9 +198,10 @@ impl Walker {
         let mut stack = vec![(root.to_path_buf(), 0usize)];
         while let Some((dir, depth)) = stack.pop() {
             let mut children = match std::fs::read_dir(&dir) {
+                // The entry's type comes with the listing (no `stat` per file).
                 Ok(rd) => rd
                     .filter_map(Result::ok)
-                    .map(|e| e.path())
+                    .map(|e| (e.path(), e.file_type()))
                     .collect::<Vec<_>>(),
                 Err(e) if dir == root => {
                     return Err(CoverageError::Io {
@@ -213,21 +214,21 @@ impl Walker {
                     continue;
                 }
             };
-            children.sort();
+            children.sort_by(|a, b| a.0.cmp(&b.0));
             let mut subdirs = Vec::new();
-            for child in children {
+            for (child, file_type) in children {
                 let name = child.file_name().and_then(|n| n.to_str()).unwrap_or("");
-                let Ok(meta) = std::fs::symlink_metadata(&child) else {
+                let Ok(file_type) = file_type else {
                     self.not_read(&child, "cannot be examined".to_string());
                     continue;
                 };
-                let is_link = meta.file_type().is_symlink();
+                let is_link = file_type.is_symlink();
                 let target_is_dir = if is_link {
                     std::fs::metadata(&child)
                         .map(|m| m.is_dir())
                         .unwrap_or(false)
                 } else {
-                    meta.is_dir()
+                    file_type.is_dir()
                 };
                 if name.starts_with('.') {
                     let what = if target_is_dir { "folder" } else { "file" };

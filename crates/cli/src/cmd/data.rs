@@ -116,6 +116,7 @@ fn export(
         keep_raw_json: true,
         max_file_bytes: ctx.global.max_data_bytes,
         max_decoded_bytes: ctx.global.max_data_bytes,
+        ..navlayer_attack::LoadOptions::default()
     };
     let catalogue = navlayer_attack::Catalogue::load(&path, &options)?;
     let export = navlayer_export::export(&catalogue)?;

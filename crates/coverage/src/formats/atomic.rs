@@ -27,6 +27,19 @@ struct Test {
     supported_platforms: Scalars,
 }
 
+const TEST_FIELDS: yaml::Select = yaml::Select(&[
+    ("name", None),
+    ("auto_generated_guid", None),
+    ("supported_platforms", None),
+]);
+
+/// The fields of [`AtomicFile`], for the YAML fast path.
+const FILE_FIELDS: yaml::Select = yaml::Select(&[
+    ("attack_technique", None),
+    ("display_name", None),
+    ("atomic_tests", Some(&TEST_FIELDS)),
+]);
+
 /// True for `T1003.yaml`, `T1003.001.yml`.
 pub(super) fn is_technique_file(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
@@ -45,7 +58,7 @@ pub(super) fn parse(input: &Input, _ctx: &ParseContext<'_>) -> FileParse {
         Ok(t) => t,
         Err((msg, at)) => return FileParse::new(FileReport::failed(&input.name, msg, Some(at))),
     };
-    let file = match yaml::document::<AtomicFile>(text) {
+    let file = match yaml::document_selected::<AtomicFile>(text, &FILE_FIELDS) {
         Ok(Some(f)) => f,
         Ok(None) => return FileParse::new(FileReport::skipped(&input.name, "empty YAML file")),
         Err(e) => {
@@ -135,5 +148,33 @@ mod tests {
             .ends_with("T1003.001/T1003.001.md"));
         assert!(is_technique_file("T1003.yaml"));
         assert!(!is_technique_file("index.yaml"));
+    }
+
+    /// The YAML fast path against the full deserialiser, file by file, on the real corpus.
+    #[test]
+    fn fast_path_reads_the_corpus_as_the_full_path() {
+        use crate::input::{read_paths, Entry, Limits};
+        let dir = navlayer_testdata::shared_dir().join("rules-corpus/atomic-red-team/atomics");
+        let entries = read_paths(&[dir], super::super::Format::Atomic, &Limits::default()).unwrap();
+        let (mut files, mut fast) = (0, 0);
+        for entry in entries {
+            let Entry::File(input) = entry else { continue };
+            let Ok(text) = text_of(&input.bytes) else {
+                continue;
+            };
+            files += 1;
+            fast += usize::from(yaml::reads_fast::<AtomicFile>(text, &FILE_FIELDS));
+            let full = format!("{:?}", yaml::document::<AtomicFile>(text));
+            let selected = format!(
+                "{:?}",
+                yaml::document_selected::<AtomicFile>(text, &FILE_FIELDS)
+            );
+            assert_eq!(full, selected, "{}", input.name);
+        }
+        assert!(files > 300, "{files} files");
+        assert!(
+            fast * 10 >= files * 9,
+            "fast path for {fast} of {files} files"
+        );
     }
 }
