@@ -8,7 +8,7 @@ use crate::model::{
     AttackObject, Domain, ObjectId, ObjectKind, RelationKind, Relationship, RelationshipId, Release,
 };
 use crate::parse::{self, Decoded};
-use crate::raw::{EntryPlace, RawJson};
+use crate::raw::{EntryPlace, RawJson, Text};
 use crate::AttackError;
 
 /// How to read a bundle.
@@ -28,9 +28,9 @@ pub struct LoadOptions {
     pub max_decoded_bytes: Option<u64>,
     /// Read a plain (not gzip) bundle through a memory map instead of copying it into memory:
     /// enterprise 18.1 (45 MB) loads about 35 ms sooner. The map is dropped once the bundle is
-    /// decoded, and not used with `keep_raw_json`. For short-lived processes only (the CLI): if
-    /// another process truncated the file while it is being decoded, this one would be killed
-    /// (SIGBUS), which a server must not risk.
+    /// decoded, or, with `keep_raw_json`, kept as the catalogue's STIX JSON. For short-lived
+    /// processes only (the CLI): if another process truncated the file while it is mapped, this
+    /// one would be killed (SIGBUS), which a server must not risk.
     pub map_file: bool,
 }
 
@@ -113,11 +113,16 @@ impl Catalogue {
         let max_file = options
             .max_file_bytes
             .unwrap_or(LoadOptions::DEFAULT_MAX_BYTES);
-        if options.map_file && !options.keep_raw_json {
+        if options.map_file {
             if let Some(map) = parse::map_plain(path, max_file)? {
-                let text = map.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(&map);
-                let decoded = parse::decode_bundle(path, text)?;
-                return Catalogue::build(decoded, None, path, options);
+                let start = if map.starts_with(&[0xEF, 0xBB, 0xBF]) {
+                    3
+                } else {
+                    0
+                };
+                let decoded = parse::decode_bundle(path, &map[start..])?;
+                let keep = options.keep_raw_json.then(|| Text::Mapped(map, start));
+                return Catalogue::build(decoded, keep, path, options);
             }
         }
         let bytes = parse::read_bytes(
@@ -130,7 +135,7 @@ impl Catalogue {
                 .unwrap_or(LoadOptions::DEFAULT_MAX_BYTES),
         )?;
         let decoded = parse::decode_bundle(path, &bytes)?;
-        let keep = options.keep_raw_json.then_some(bytes);
+        let keep = options.keep_raw_json.then_some(Text::Read(bytes));
         Catalogue::build(decoded, keep, path, options)
     }
 
@@ -141,7 +146,7 @@ impl Catalogue {
         options: &LoadOptions,
     ) -> Result<Catalogue, AttackError> {
         let decoded = parse::decode_bundle(path, bytes)?;
-        let keep = options.keep_raw_json.then(|| bytes.to_vec());
+        let keep = options.keep_raw_json.then(|| Text::Read(bytes.to_vec()));
         Catalogue::build(decoded, keep, path, options)
     }
 
@@ -149,7 +154,7 @@ impl Catalogue {
     /// [`Catalogue::raw_json`] when given.
     fn build(
         decoded: parse::DecodedBundle,
-        buffer: Option<Vec<u8>>,
+        buffer: Option<Text>,
         path: &Path,
         options: &LoadOptions,
     ) -> Result<Catalogue, AttackError> {

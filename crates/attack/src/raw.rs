@@ -10,11 +10,28 @@ use std::ops::Range;
 use crate::catalogue::Catalogue;
 use crate::model::{ObjectId, RelationshipId};
 
+/// The decoded bundle (gzip inflated, BOM removed): read into memory, or a memory map of the
+/// file ([`crate::LoadOptions::map_file`]) and where the text starts in it.
+#[derive(Debug)]
+pub(crate) enum Text {
+    Read(Vec<u8>),
+    Mapped(memmap2::Mmap, usize),
+}
+
+impl Text {
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Text::Read(bytes) => bytes,
+            Text::Mapped(map, start) => map.get(*start..).unwrap_or_default(),
+        }
+    }
+}
+
 /// The bundle text and where each element of `objects` lies in it.
 #[derive(Debug)]
 pub(crate) struct RawJson {
-    /// The decoded bundle (gzip inflated, BOM removed).
-    text: String,
+    /// The decoded bundle.
+    text: Text,
     /// Every element of `objects`, in bundle order.
     entries: Vec<Range<usize>>,
     /// Index into `entries` of each catalogue object.
@@ -38,14 +55,13 @@ impl RawJson {
     /// Returns `None` when the text is not UTF-8 or a span falls outside it (neither can happen for
     /// a buffer that decoded).
     pub(crate) fn new(
-        text: Vec<u8>,
+        text: Text,
         entries: Vec<Range<usize>>,
         places: &[EntryPlace],
     ) -> Option<RawJson> {
-        let text = String::from_utf8(text).ok()?;
-        if entries.iter().any(|r| {
-            r.end > text.len() || !text.is_char_boundary(r.start) || !text.is_char_boundary(r.end)
-        }) {
+        // Each entry is checked as UTF-8 when read (a check the decoder already passed).
+        let len = text.bytes().len();
+        if entries.iter().any(|r| r.start > r.end || r.end > len) {
             return None;
         }
         let mut raw = RawJson {
@@ -68,7 +84,7 @@ impl RawJson {
 
     fn entry(&self, index: u32) -> Option<&str> {
         let range = self.entries.get(index as usize)?;
-        self.text.get(range.clone())
+        std::str::from_utf8(self.text.bytes().get(range.clone())?).ok()
     }
 }
 

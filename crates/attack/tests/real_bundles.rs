@@ -292,6 +292,22 @@ fn mapped_loading_reads_what_copied_loading_reads() {
             path.display()
         );
     }
+    // Kept as the catalogue's STIX JSON, the map gives every entry exactly as the read copy.
+    let keep = |map_file| LoadOptions {
+        keep_raw_json: true,
+        map_file,
+        ..LoadOptions::default()
+    };
+    for path in [ics, &bom] {
+        let read = Catalogue::load(path, &keep(false)).unwrap();
+        let via_map = Catalogue::load(path, &keep(true)).unwrap();
+        let (a, b): (Vec<&str>, Vec<&str>) = (
+            read.raw_bundle_json().collect(),
+            via_map.raw_bundle_json().collect(),
+        );
+        assert!(a.len() > 1_000, "{}", a.len());
+        assert_eq!(a, b, "{}", path.display());
+    }
     let small = LoadOptions {
         max_file_bytes: Some(1_000),
         ..mapped

@@ -58,6 +58,16 @@ impl<'a> Stix<'a> {
         })
     }
 
+    /// Frees the parsed JSON on another thread, so that writing the workbooks need not wait for
+    /// it (inline if no thread can be started).
+    pub fn release(self) {
+        let parsed = (self.objects, self.relationships, self.relationship_rows);
+        // When no thread can be started, the closure, and the JSON with it, is dropped here.
+        let _ = std::thread::Builder::new()
+            .name("navlayer-export-free".into())
+            .spawn(move || drop(parsed));
+    }
+
     pub fn obj(&self, id: ObjectId) -> &Value {
         &self.objects[id.0 as usize]
     }
@@ -140,10 +150,6 @@ impl Frames {
             Some(slot) => slot.1 = table,
             None => self.0.push((name.to_string(), table)),
         }
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
     }
 
     /// Appends `extra` to the `citations` sheet (pandas `concat`), or adds it, when not empty.

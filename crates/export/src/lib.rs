@@ -34,6 +34,8 @@ mod relationships;
 mod table;
 mod write;
 
+use std::sync::Arc;
+
 use navlayer_attack::Catalogue;
 
 pub use table::{Cell, Merge, Sheet};
@@ -76,8 +78,8 @@ pub enum ExportError {
 pub struct Workbook {
     /// File name, e.g. `enterprise-attack-v18.1-techniques.xlsx`.
     pub file_name: String,
-    /// Sheets, in order.
-    pub sheets: Vec<Sheet>,
+    /// Sheets, in order (shared: the master workbook holds the same sheets as the per-type ones).
+    pub sheets: Vec<Arc<Sheet>>,
 }
 
 /// The export of one release: the per-type workbooks, then the master workbook.
@@ -89,17 +91,18 @@ pub struct Export {
     pub workbooks: Vec<Workbook>,
 }
 
-fn sheets(frames: Frames) -> Vec<Sheet> {
+fn sheets(frames: Frames) -> Vec<Arc<Sheet>> {
     frames
         .0
         .into_iter()
-        .map(|(name, table)| table.into_sheet(&name))
+        .map(|(name, table)| Arc::new(table.into_sheet(&name)))
         .collect()
 }
 
 /// Builds every sheet of attackToExcel's workbooks for a release.
 pub fn export(catalogue: &Catalogue) -> Result<Export, ExportError> {
     let stix = Stix::new(catalogue)?;
+    relationships::prepare(&stix);
     let prefix = format!(
         "{}-v{}",
         catalogue.domain().stix_name(),
@@ -125,21 +128,24 @@ pub fn export(catalogue: &Catalogue) -> Result<Export, ExportError> {
     }
     types.push(("analytics", objects::analytics));
     types.push(("detectionstrategies", objects::detectionstrategies));
-    let built: Vec<(&str, Frames)> = {
+    // Each type's sheets, built and finished (`into_sheet`) on the pool.
+    let built: Vec<(&str, Vec<Arc<Sheet>>)> = {
         use rayon::prelude::*;
         types
             .par_iter()
             .with_max_len(1)
-            .map(|(name, f)| (*name, f(&stix)))
+            .map(|(name, f)| (*name, sheets(f(&stix))))
             .collect()
     };
-    let mappings = objects::defensive_mappings(&stix).into_sheet("defensive mappings");
+    let mappings = Arc::new(objects::defensive_mappings(&stix).into_sheet("defensive mappings"));
     let (main_matrices, platform_matrices) = matrix::matrices(&stix);
+    let main_matrices: Vec<Arc<Sheet>> = main_matrices.into_iter().map(Arc::new).collect();
+    let platform_matrices: Vec<Arc<Sheet>> = platform_matrices.into_iter().map(Arc::new).collect();
 
     let mut workbooks = Vec::new();
-    let mut master: Vec<Sheet> = Vec::new();
+    let mut master: Vec<Arc<Sheet>> = Vec::new();
     let mut citations: Vec<Vec<Cell>> = Vec::new();
-    for (name, frames) in built {
+    for (name, mut sheets) in built {
         let file_name = format!("{prefix}-{name}.xlsx");
         if name == "matrices" {
             let mut all = main_matrices.clone();
@@ -151,10 +157,9 @@ pub fn export(catalogue: &Catalogue) -> Result<Export, ExportError> {
             });
             continue;
         }
-        if frames.is_empty() {
+        if sheets.is_empty() {
             continue;
         }
-        let mut sheets = sheets(frames);
         if let Some(c) = sheets.iter().find(|s| s.name == "citations") {
             for row in &c.rows {
                 let mut full = vec![Cell::Empty; 3];
@@ -182,11 +187,12 @@ pub fn export(catalogue: &Catalogue) -> Result<Export, ExportError> {
     if !mappings.rows.is_empty() {
         master.push(mappings);
     }
-    master.push(master_citations(citations));
+    master.push(Arc::new(master_citations(citations)));
     workbooks.push(Workbook {
         file_name: format!("{prefix}.xlsx"),
         sheets: master,
     });
+    stix.release();
     Ok(Export { prefix, workbooks })
 }
 

@@ -59,6 +59,21 @@ pub(crate) struct RelRow {
     types: [&'static str; 2],
 }
 
+impl RelRow {
+    /// `mapping type`, `source type` and `target type` (the first three sort keys).
+    fn mapping_type(&self) -> &str {
+        self.key[0].as_deref().unwrap_or("")
+    }
+
+    fn source_type(&self) -> &str {
+        self.key[1].as_deref().unwrap_or("")
+    }
+
+    fn target_type(&self) -> &str {
+        self.key[2].as_deref().unwrap_or("")
+    }
+}
+
 /// Every relationship row, sorted, and the active relationships: built once per export.
 pub(crate) struct AllRows {
     rows: Vec<RelRow>,
@@ -76,17 +91,55 @@ fn rows<'s>(stix: &'s Stix, related: Option<&str>) -> (Vec<&'s RelRow>, &'s Tabl
     (rows, &all.citations)
 }
 
+/// Builds every relationship row now, on every thread (the types' sheets all need them).
+pub(crate) fn prepare(stix: &Stix) {
+    stix.relationship_rows.get_or_init(|| build_rows(stix));
+}
+
 fn build_rows(stix: &Stix) -> AllRows {
+    use rayon::prelude::*;
     let active = stix.active_relationships();
-    let mut out = Vec::new();
-    for &rid in &active {
+    let mut out: Vec<RelRow> = active
+        .par_iter()
+        .filter_map(|&rid| rel_row(stix, rid))
+        .collect();
+    // pandas sorts missing values last.
+    out.par_sort_by(|a, b| {
+        for (x, y) in a.key.iter().zip(&b.key) {
+            let o = match (x, y) {
+                (Some(x), Some(y)) => x.cmp(y),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (None, None) => std::cmp::Ordering::Equal,
+            };
+            if o.is_ne() {
+                return o;
+            }
+        }
+        std::cmp::Ordering::Equal
+    });
+    let citations = citations_of_refs(
+        active
+            .iter()
+            .map(|&r| stix.rel(r).external_references.as_ref()),
+    );
+    AllRows {
+        rows: out,
+        citations,
+    }
+}
+
+/// One relationship as attackToExcel's row; `None` when an end is not active or it is a
+/// `subtechnique-of`.
+fn rel_row(stix: &Stix, rid: navlayer_attack::RelationshipId) -> Option<RelRow> {
+    {
         let r = stix.cat.relationship(rid);
         let (Some(s), Some(t)) = (r.source, r.target) else {
-            continue;
+            return None;
         };
         let (so, to) = (stix.cat.object(s), stix.cat.object(t));
         if !so.is_active() || !to.is_active() || r.kind.as_str() == "subtechnique-of" {
-            continue;
+            return None;
         }
         let (sv, tv, rv) = (stix.obj(s), stix.obj(t), stix.rel(rid));
         let mut row = Row::default();
@@ -125,35 +178,11 @@ fn build_rows(stix: &Stix) -> AllRows {
             text("created"),
             text("last modified"),
         ];
-        out.push(RelRow {
+        Some(RelRow {
             row,
             key,
             types: [so.kind.stix_type(), to.kind.stix_type()],
-        });
-    }
-    // pandas sorts missing values last.
-    out.sort_by(|a, b| {
-        for (x, y) in a.key.iter().zip(&b.key) {
-            let o = match (x, y) {
-                (Some(x), Some(y)) => x.cmp(y),
-                (Some(_), None) => std::cmp::Ordering::Less,
-                (None, Some(_)) => std::cmp::Ordering::Greater,
-                (None, None) => std::cmp::Ordering::Equal,
-            };
-            if o.is_ne() {
-                return o;
-            }
-        }
-        std::cmp::Ordering::Equal
-    });
-    let citations = citations_of_refs(
-        active
-            .iter()
-            .map(|&r| stix.rel(r).external_references.as_ref()),
-    );
-    AllRows {
-        rows: out,
-        citations,
+        })
     }
 }
 
@@ -163,11 +192,6 @@ fn table(rows: &[&RelRow]) -> Table {
         t.push(r.row.clone());
     }
     t
-}
-
-/// A cell of the row as text, without allocating (`""` when empty).
-fn cell<'r>(r: &'r RelRow, key: &str) -> &'r str {
-    r.row.get(key).map(Cell::text).unwrap_or("")
 }
 
 /// Every relationship: `relationships` and its `citations`.
@@ -207,30 +231,24 @@ pub(crate) fn of_type(stix: &Stix, related: &str) -> Frames {
     if rows.is_empty() {
         return frames;
     }
-    let is = |r: &RelRow, k: &str, v: &[&str]| v.contains(&cell(r, k));
     let subset =
         |f: &dyn Fn(&RelRow) -> bool| rows.iter().copied().filter(|r| f(r)).collect::<Vec<_>>();
     let group_software = subset(&|r| {
-        is(r, "source type", &["group", "software"])
-            && cell(r, "mapping type") == "uses"
-            && is(r, "target type", &["group", "software"])
+        ["group", "software"].contains(&r.source_type())
+            && r.mapping_type() == "uses"
+            && ["group", "software"].contains(&r.target_type())
     });
     let campaign_software = subset(&|r| {
-        is(r, "source type", &["campaign", "software"])
-            && cell(r, "mapping type") == "uses"
-            && is(r, "target type", &["campaign", "software"])
+        ["campaign", "software"].contains(&r.source_type())
+            && r.mapping_type() == "uses"
+            && ["campaign", "software"].contains(&r.target_type())
     });
-    let procedures =
-        subset(&|r| cell(r, "mapping type") == "uses" && cell(r, "target type") == "technique");
-    let attributed = subset(&|r| {
-        cell(r, "mapping type") == "attributed-to" && cell(r, "target type") == "group"
-    });
-    let mitigations = subset(&|r| cell(r, "mapping type") == "mitigates");
-    let assets =
-        subset(&|r| cell(r, "mapping type") == "targets" && cell(r, "target type") == "asset");
-    let detected = subset(&|r| {
-        cell(r, "mapping type") == "detects" && cell(r, "source type") == "detectionstrategy"
-    });
+    let procedures = subset(&|r| r.mapping_type() == "uses" && r.target_type() == "technique");
+    let attributed = subset(&|r| r.mapping_type() == "attributed-to" && r.target_type() == "group");
+    let mitigations = subset(&|r| r.mapping_type() == "mitigates");
+    let assets = subset(&|r| r.mapping_type() == "targets" && r.target_type() == "asset");
+    let detected =
+        subset(&|r| r.mapping_type() == "detects" && r.source_type() == "detectionstrategy");
     let pick = |this: &str, a: &'static str, b: &'static str| if related == this { a } else { b };
     let mut used: BTreeSet<String> = BTreeSet::new();
     let mut add = |frames: &mut Frames, name: &str, rows: &[&RelRow]| {

@@ -58,6 +58,11 @@ pub struct Sheet {
     pub merges: Vec<Merge>,
 }
 
+/// Key equality; keys are string constants, so most comparisons are settled by the pointer.
+fn same_key(a: &str, b: &str) -> bool {
+    std::ptr::eq(a, b) || a == b
+}
+
 /// One row being built: key/value pairs in insertion order; setting a key again replaces its
 /// value in place (as a dict does).
 #[derive(Debug, Default, Clone)]
@@ -66,7 +71,7 @@ pub struct Row(Vec<(&'static str, Cell)>);
 impl Row {
     /// Sets a value.
     pub fn set(&mut self, key: &'static str, value: Cell) {
-        match self.0.iter_mut().find(|(k, _)| *k == key) {
+        match self.0.iter_mut().find(|(k, _)| same_key(k, key)) {
             Some(slot) => slot.1 = value,
             None => self.0.push((key, value)),
         }
@@ -79,7 +84,18 @@ impl Row {
 
     /// The value of a key.
     pub fn get(&self, key: &str) -> Option<&Cell> {
-        self.0.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
+        self.0
+            .iter()
+            .find(|(k, _)| same_key(k, key))
+            .map(|(_, v)| v)
+    }
+
+    /// Takes the value of a key out of the row.
+    fn take(&mut self, key: &str) -> Cell {
+        match self.0.iter_mut().find(|(k, _)| same_key(k, key)) {
+            Some((_, v)) => std::mem::replace(v, Cell::Empty),
+            None => Cell::Empty,
+        }
     }
 }
 
@@ -94,7 +110,7 @@ impl Table {
     /// Adds a row; its new keys become new columns.
     pub fn push(&mut self, row: Row) {
         for (k, _) in &row.0 {
-            if !self.columns.contains(k) {
+            if !self.columns.iter().any(|c| same_key(c, k)) {
                 self.columns.push(k);
             }
         }
@@ -130,7 +146,7 @@ impl Table {
         for (row, v) in self.rows.iter_mut().zip(values) {
             row.set(name, v);
         }
-        if !self.columns.contains(&name) {
+        if !self.columns.iter().any(|c| same_key(c, name)) {
             self.columns.push(name);
         }
     }
@@ -150,15 +166,11 @@ impl Table {
 
     /// The finished sheet.
     pub fn into_sheet(self, name: &str) -> Sheet {
+        let columns = &self.columns;
         let rows = self
             .rows
-            .iter()
-            .map(|r| {
-                self.columns
-                    .iter()
-                    .map(|c| r.get(c).cloned().unwrap_or(Cell::Empty))
-                    .collect()
-            })
+            .into_iter()
+            .map(|mut r| columns.iter().map(|c| r.take(c)).collect())
             .collect();
         Sheet {
             name: name.to_string(),

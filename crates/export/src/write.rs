@@ -239,7 +239,7 @@ impl Export {
                 let folder = &folder;
                 wb.sheets
                     .iter()
-                    .map(move |s| (folder.join(format!("{stem}-{}.csv", slug(&s.name))), s))
+                    .map(move |s| (folder.join(format!("{stem}-{}.csv", slug(&s.name))), &**s))
             })
             .collect();
         jobs.par_iter()

@@ -116,6 +116,7 @@ fn export(
         keep_raw_json: true,
         max_file_bytes: ctx.global.max_data_bytes,
         max_decoded_bytes: ctx.global.max_data_bytes,
+        map_file: true,
         ..navlayer_attack::LoadOptions::default()
     };
     let catalogue = navlayer_attack::Catalogue::load(&path, &options)?;
@@ -129,6 +130,10 @@ fn export(
         writeln!(text, "{}", f.display())?;
     }
     crate::output::emit(None, text.as_bytes(), false)?;
+    // The process ends here: freeing the sheets' half a million cells one by one would only
+    // delay the exit (about 5 % of the export's time).
+    std::mem::forget(export);
+    std::mem::forget(catalogue);
     Ok(ExitCode::SUCCESS)
 }
 
