@@ -652,8 +652,38 @@ async fn the_web_ui_is_served_embedded_with_a_strict_policy() {
         csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"),
         "{csp}"
     );
+    assert_eq!(r.header("cache-control"), "no-cache");
     let html = r.text();
-    assert!(html.contains("id=\"matrix\"") && html.contains("/assets/js/app.js"));
+    // The page refers to this build's versioned paths, which may be cached for good.
+    let version = html
+        .split("\"/assets/v/")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .expect("index.html names /assets/v/VERSION/…")
+        .to_string();
+    let prefix = format!("/assets/v/{version}");
+    assert!(html.contains("id=\"matrix\"") && html.contains(&format!("\"{prefix}/js/app.js\"")));
+    assert!(
+        !html.contains("\"/assets/js/"),
+        "every asset path is versioned"
+    );
+    for path in [format!("{prefix}/style.css"), format!("{prefix}/js/app.js")] {
+        let a = s.get(&path).await;
+        assert_eq!(a.status, StatusCode::OK, "{path}");
+        assert!(a.header("cache-control").contains("immutable"), "{path}");
+        assert!(a
+            .header("content-security-policy")
+            .contains("script-src 'self'"));
+    }
+    assert_eq!(
+        s.get("/assets/v/0000000000000000/js/app.js").await.status,
+        StatusCode::NOT_FOUND,
+        "another build's version"
+    );
+    assert_eq!(
+        s.get("/assets/js/app.js").await.header("cache-control"),
+        "no-cache"
+    );
     assert!(s
         .get("/assets/style.css")
         .await

@@ -1,20 +1,27 @@
 // In-page timing for the benchmarks: from an input event's timestamp to the frame after the
 // page has handled it (requestAnimationFrame, then a message: the frame has been painted).
 
-/** Arms a one-shot measurement of the next `type` event on the document; returns a promise of ms. */
-export async function armNext(page, type) {
-  await page.evaluate((t) => {
+/**
+ * Arms a one-shot measurement of the next `type` event on the document (with `key`: the next
+ * keyboard event of that key, so Ctrl+A is timed from the "a", not from the Control key's own
+ * keydown); returns a promise of ms.
+ */
+export async function armNext(page, type, key) {
+  await page.evaluate(([t, k]) => {
     window.__bench = new Promise((resolve) => {
-      document.addEventListener(t, (ev) => {
+      const on = (ev) => {
+        if (k && ev.key !== k) return;
+        document.removeEventListener(t, on, { capture: true });
         const start = ev.timeStamp;
         requestAnimationFrame(() => {
           const ch = new MessageChannel();
           ch.port1.onmessage = () => resolve(performance.now() - start);
           ch.port2.postMessage(0);
         });
-      }, { capture: true, once: true });
+      };
+      document.addEventListener(t, on, { capture: true });
     });
-  }, type);
+  }, [type, key || null]);
 }
 
 /** The measurement armed by `armNext`, in ms. */

@@ -16,14 +16,14 @@ try {
   await cdp.send("Performance.enable");
   const metrics = async () => Object.fromEntries((await cdp.send("Performance.getMetrics")).metrics.map((m) => [m.name, m.value]));
   /** Runs `act` (which arms and triggers one event) and reports the counters it moved. */
-  const profile = async (label, type, act) => {
+  const profile = async (label, type, act, key) => {
     const events = [];
     if (trace) {
       cdp.on("Tracing.dataCollected", (d) => events.push(...d.value));
       await cdp.send("Tracing.start", { categories: "devtools.timeline,disabled-by-default-devtools.timeline", transferMode: "ReportEvents" });
     }
     const a = await metrics();
-    await armNext(page, type);
+    await armNext(page, type, key);
     await act();
     const ms = await measured(page);
     const b = await metrics();
@@ -49,7 +49,7 @@ try {
   await profile("click", "click", () => page.mouse.click(box[0], box[1]));
   await profile("click again", "click", () => page.mouse.click(box[0], box[1] + 30));
   await page.locator("#matrix [role=gridcell]").first().focus();
-  await profile("ctrl+a", "keydown", () => page.keyboard.press("Control+a"));
+  await profile("ctrl+a", "keydown", () => page.keyboard.press("Control+a"), "a");
   await page.getByLabel("Score", { exact: true }).fill("42");
   await profile("apply", "click", () => page.getByRole("button", { name: "Apply", exact: true }).click());
   await profile("collapse all", "click", () => page.getByRole("button", { name: "Collapse all" }).click());

@@ -151,7 +151,8 @@ function show(d) {
   editor.load();
   fillLayerProps();
   $("revision-label").textContent = "revision " + d.revision + " · " + store.domainLabel(d.layer.domain) + " v" + d.release;
-  history.replaceState(null, "", "?layer=" + encodeURIComponent(d.key));
+  const query = "?layer=" + encodeURIComponent(d.key);
+  if (location.search !== query) history.replaceState(null, "", query);
   // The side lists after the matrix has been painted.
   requestAnimationFrame(() => setTimeout(() => { if (current() === d) refreshSide().catch(fail); }, 0));
   store.listReleases().then((rels) => {

@@ -136,7 +136,7 @@ export class Doc {
         const v = patch[f];
         if (v === undefined) continue;
         if (v === null) delete e[f];
-        else e[f] = structuredClone(v);
+        else e[f] = typeof v === "object" ? structuredClone(v) : v;
       }
       out[i] = /** @type {Entry} */ (e);
     }

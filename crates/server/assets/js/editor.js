@@ -17,8 +17,10 @@ import { formatScore } from "./matrix.js";
  */
 function common(values) {
   if (!values.length) return undefined;
-  const first = JSON.stringify(values[0]);
-  return values.every((v) => JSON.stringify(v) === first) ? values[0] : undefined;
+  const first = values[0];
+  if (first === null || typeof first !== "object") return values.every((v) => v === first) ? first : undefined;
+  const text = JSON.stringify(first);
+  return values.every((v) => JSON.stringify(v) === text) ? first : undefined;
 }
 
 export class Editor {
@@ -39,6 +41,8 @@ export class Editor {
     this.metadata = [];
     /** @type {LinkItem[]} */
     this.links = [];
+    /** the colours the swatches show */
+    this.swatches = "";
     for (const id of ["ed-score", "ed-color", "ed-comment", "ed-enabled"]) {
       const e = input(id);
       e.addEventListener("input", () => this.touch(id));
@@ -65,9 +69,12 @@ export class Editor {
 
   /** Draws the colour swatches: presets and the gradient's colours. @param {string[]} gradient */
   drawSwatches(gradient) {
+    const colours = [...gradient.map((c) => { const p = parse(c); return p ? hex(p) : null; }).filter(Boolean), ...PRESETS];
+    const sig = colours.join();
+    if (sig === this.swatches) return;
+    this.swatches = sig;
     const box = $("ed-swatches");
     box.replaceChildren();
-    const colours = [...gradient.map((c) => { const p = parse(c); return p ? hex(p) : null; }).filter(Boolean), ...PRESETS];
     for (const c of new Set(colours)) {
       const b = el("button", { type: "button", class: "swatch", title: c, "aria-label": "Colour " + c,
         onclick: () => { input("ed-color").value = /** @type {string} */ (c); this.touch("ed-color"); this.apply(); } });

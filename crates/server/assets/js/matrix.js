@@ -35,14 +35,37 @@ function wordWidth(w) {
   return v;
 }
 
+/** @type {Map<string, number>} */
+const charWidths = new Map();
+
+/**
+ * A word's width from its characters' widths: kerning changes it by far less than 5 %, so a
+ * word whose rough width is 5 % under the space fits, and needs no measuring.
+ * @param {string} w
+ */
+function roughWidth(w) {
+  let sum = 0;
+  for (const ch of w) {
+    let v = charWidths.get(ch);
+    if (v === undefined) { v = wordWidth(ch); charWidths.set(ch, v); }
+    sum += v;
+  }
+  return sum;
+}
+
 /**
  * The font size at which the longest word of `text` fits `avail` px (never breaking a word).
+ * Only the words whose rough width comes near `avail` are measured; the words skipped fit, so
+ * the result is that of measuring every word.
  * @param {string} text @param {number} avail
  */
 function fitSize(text, avail) {
   let widest = 0;
   // Lines may break at spaces and after hyphens and slashes, never inside a word.
-  for (const w of text.split(/\s+|(?<=[-/])/)) widest = Math.max(widest, wordWidth(w));
+  for (const w of text.split(/\s+|(?<=[-/])/)) {
+    if (roughWidth(w) * 1.05 <= avail) continue;
+    widest = Math.max(widest, wordWidth(w));
+  }
   if (widest <= avail) return 0;
   return Math.max(7, Math.floor((FONT_PX * avail * 10) / widest) / 10);
 }
@@ -62,6 +85,8 @@ export class MatrixView {
     this.cells = new Map();
     /** @type {Map<string, Cell>} */
     this.data = new Map();
+    /** @type {WeakMap<HTMLElement, {cls: string, sel: string, bg: string, fg: string, score: string, label: string, subc: string}>} what paint last wrote */
+    this.painted = new WeakMap();
     /** @type {Map<string, {sig: string, el: HTMLElement}>} */
     this.columns = new Map();
     /** @type {Map<string, string[]>} sub-technique keys of each parent key */
@@ -334,30 +359,38 @@ export class MatrixView {
     if (e) this.paint(e, c, false, annotatedSubs);
   }
 
-  /** @param {HTMLElement} e @param {Cell} c @param {boolean} fresh @param {number} annotatedSubs */
+  /**
+   * Writes what changed in a cell since it was last painted (each attribute, class and text
+   * only when its value differs: a repaint of many cells restyles only what moved).
+   * @param {HTMLElement} e @param {Cell} c @param {boolean} fresh @param {number} annotatedSubs
+   */
   paint(e, c, fresh, annotatedSubs) {
-    const old = this.data.get(c.key);
     this.data.set(c.key, c);
     const shown = c.aggregate ?? c.score;
     const scoreText = shown === null ? "" : formatScore(shown);
-    const sig = [c.background, c.text, scoreText, c.enabled, !!c.comment, c.metadata.length, c.links.length, c.annotated, annotatedSubs].join("|");
-    if (!fresh && old && e.dataset.sig === sig) return;
-    e.dataset.sig = sig;
+    let p = fresh ? undefined : this.painted.get(e);
+    if (!p) {
+      p = { cls: "", sel: "", bg: "", fg: "", score: "", label: "", subc: "" };
+      this.painted.set(e, p);
+    }
     if (c.subCount) {
-      const subc = /** @type {Node} */ (e.firstChild).lastChild;
-      if (subc) subc.textContent = " (" + annotatedSubs + "/" + c.subCount + ")";
+      const subc = " (" + annotatedSubs + "/" + c.subCount + ")";
+      if (p.subc !== subc) { setText(/** @type {Node} */ (/** @type {Node} */ (e.firstChild).lastChild), subc); p.subc = subc; }
     }
     const selected = this.hooks.isSelected(c.key);
-    e.className = "cell" + (c.sub ? " sub" : " parent") + (selected ? " selected" : "") + (c.enabled ? "" : " disabled") +
+    const cls = "cell" + (c.sub ? " sub" : " parent") + (selected ? " selected" : "") + (c.enabled ? "" : " disabled") +
       (c.comment ? " commented" : "") + (c.metadata.length ? " has-meta" : "") + (c.links.length ? " has-links" : "") +
-      (c.annotated ? " annotated" : "");
-    e.setAttribute("aria-selected", selected ? "true" : "false");
-    e.style.background = c.background || "";
-    e.style.color = c.text || "";
-    const score = /** @type {HTMLElement} */ (/** @type {Node} */ (e.firstChild).nextSibling);
-    score.textContent = scoreText;
-    e.setAttribute("aria-label", c.id + " " + c.name + (scoreText ? ", score " + scoreText : "") +
-      (c.comment ? ", commented" : "") + (c.enabled ? "" : ", disabled"));
+      (c.annotated ? " annotated" : "") + (!fresh && e.classList.contains("sub-selected") ? " sub-selected" : "");
+    if (p.cls !== cls) { e.className = cls; p.cls = cls; }
+    const sel = selected ? "true" : "false";
+    if (p.sel !== sel) { e.setAttribute("aria-selected", sel); p.sel = sel; }
+    const bg = c.background || "";
+    if (p.bg !== bg) { e.style.backgroundColor = bg; p.bg = bg; }
+    const fg = c.text || "";
+    if (p.fg !== fg) { e.style.color = fg; p.fg = fg; }
+    if (p.score !== scoreText) { setText(/** @type {Node} */ (/** @type {Node} */ (e.firstChild).nextSibling), scoreText); p.score = scoreText; }
+    const label = c.id + " " + c.name + (scoreText ? ", score " + scoreText : "") + (c.comment ? ", commented" : "") + (c.enabled ? "" : ", disabled");
+    if (p.label !== label) { e.setAttribute("aria-label", label); p.label = label; }
   }
 
   /** Repaints the selection state of some cells. @param {Iterable<string>} keys */
@@ -371,8 +404,11 @@ export class MatrixView {
       else if (this.subsOf.has(k)) parents.add(k);
       if (!e) continue;
       const on = this.hooks.isSelected(k);
+      if (e.classList.contains("selected") === on) continue;
       e.classList.toggle("selected", on);
       e.setAttribute("aria-selected", on ? "true" : "false");
+      const p = this.painted.get(e);
+      if (p) p.sel = on ? "true" : "false";
     }
     // A collapsed parent shows that some of its sub-techniques are selected.
     for (const p of parents) {
@@ -380,7 +416,7 @@ export class MatrixView {
       const c = this.data.get(p);
       if (!e || !c) continue;
       const some = !c.expanded && (this.subsOf.get(p) || []).some((s) => this.hooks.isSelected(s));
-      e.classList.toggle("sub-selected", some);
+      if (e.classList.contains("sub-selected") !== some) e.classList.toggle("sub-selected", some);
     }
   }
 
@@ -405,6 +441,17 @@ export class MatrixView {
   }
 }
 
+/**
+ * Sets the text of an element whose only child is a text node (the templates give the score
+ * and the sub-technique count one), changing the node's data rather than replacing it.
+ * @param {Node} e @param {string} text
+ */
+function setText(e, text) {
+  const t = e.firstChild;
+  if (t instanceof Text && t === e.lastChild) t.data = text;
+  else e.textContent = text;
+}
+
 /** The expand/collapse button of a parent. @param {HTMLElement} t @param {Cell} c */
 function setToggle(t, c) {
   t.setAttribute("aria-expanded", c.expanded ? "true" : "false");
@@ -426,8 +473,8 @@ function template(id, name, parent) {
     const label = el("span", { class: "label" });
     if (id) label.append(el("span", { class: "tid" }), " ");
     if (name) label.append(el("span", { class: "tname" }));
-    if (parent) label.append(el("span", { class: "subc" }));
-    t = el("div", { role: "gridcell", tabindex: "-1" }, label, el("span", { class: "score" }));
+    if (parent) label.append(el("span", { class: "subc" }, ""));
+    t = el("div", { role: "gridcell", tabindex: "-1" }, label, el("span", { class: "score" }, ""));
     if (parent) t.append(el("button", { type: "button", class: "toggle", tabindex: "-1" }));
     templates.set(k, t);
   }

@@ -61,6 +61,28 @@ pub const ASSETS: &[(&str, &str, &str)] = assets![
     "js/view.js" => JS,
 ];
 
+/// A hash of every embedded file (FNV-1a, computed at compile time): the version in the
+/// cacheable asset paths `/assets/v/VERSION/…` that the served `index.html` refers to, so a
+/// browser keeps the files it has until the binary changes.
+const VERSION: u64 = {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut i = 0;
+    while i < ASSETS.len() {
+        let body = ASSETS[i].2.as_bytes();
+        let mut j = 0;
+        while j < body.len() {
+            h ^= body[j] as u64;
+            h = h.wrapping_mul(0x0100_0000_01b3);
+            j += 1;
+        }
+        i += 1;
+    }
+    h
+};
+
+/// Cache policy of the versioned asset paths: their content never changes.
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+
 /// Content Security Policy of the UI: only this server, no inline script.
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
@@ -73,6 +95,8 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/", get(index))
         .route("/assets/{file}", get(file))
         .route("/assets/js/{file}", get(module))
+        .route("/assets/v/{version}/{file}", get(versioned_file))
+        .route("/assets/v/{version}/js/{file}", get(versioned_module))
 }
 
 /// `GET /api/health`: answered from memory, never waiting for the database or the blocking
@@ -94,7 +118,7 @@ async fn openapi() -> Response {
     json_response(StatusCode::OK, OPENAPI, None)
 }
 
-fn asset(body: &'static str, content_type: &'static str) -> Response {
+fn asset(body: impl IntoResponse, content_type: &'static str) -> Response {
     let mut r = (StatusCode::OK, body).into_response();
     let h = r.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
@@ -114,12 +138,14 @@ fn named(name: &str) -> Result<Response, ApiError> {
     ASSETS
         .iter()
         .find(|(n, _, _)| *n == name)
-        .map(|(_, ty, body)| asset(body, ty))
+        .map(|(_, ty, body)| asset(*body, ty))
         .ok_or_else(|| ApiError::not_found(format!("no asset {:?}", shorten(name)), "path"))
 }
 
+/// `index.html`, its asset paths versioned (`/assets/…` → `/assets/v/VERSION/…`).
 async fn index() -> Response {
-    asset(INDEX, "text/html; charset=utf-8")
+    let html = INDEX.replace("\"/assets/", &format!("\"/assets/v/{VERSION:016x}/"));
+    asset(html, "text/html; charset=utf-8")
 }
 
 async fn file(Path(file): Path<String>) -> Result<Response, ApiError> {
@@ -128,4 +154,33 @@ async fn file(Path(file): Path<String>) -> Result<Response, ApiError> {
 
 async fn module(Path(file): Path<String>) -> Result<Response, ApiError> {
     named(&format!("js/{file}"))
+}
+
+/// A file of this build, cacheable for good (any other version: 404).
+fn versioned(version: &str, name: &str) -> Result<Response, ApiError> {
+    if version != format!("{VERSION:016x}") {
+        return Err(ApiError::not_found(
+            format!(
+                "no asset version {:?} (this server's is {VERSION:016x})",
+                shorten(version)
+            ),
+            "path",
+        ));
+    }
+    let mut r = named(name)?;
+    r.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static(IMMUTABLE));
+    Ok(r)
+}
+
+async fn versioned_file(
+    Path((version, file)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    versioned(&version, &file)
+}
+
+async fn versioned_module(
+    Path((version, file)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    versioned(&version, &format!("js/{file}"))
 }
