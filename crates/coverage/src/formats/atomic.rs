@@ -153,28 +153,12 @@ mod tests {
     /// The YAML fast path against the full deserialiser, file by file, on the real corpus.
     #[test]
     fn fast_path_reads_the_corpus_as_the_full_path() {
-        use crate::input::{read_paths, Entry, Limits};
         let dir = navlayer_testdata::shared_dir().join("rules-corpus/atomic-red-team/atomics");
-        let entries = read_paths(&[dir], super::super::Format::Atomic, &Limits::default()).unwrap();
-        let (mut files, mut fast) = (0, 0);
-        for entry in entries {
-            let Entry::File(input) = entry else { continue };
-            let Ok(text) = text_of(&input.bytes) else {
-                continue;
-            };
-            files += 1;
-            fast += usize::from(yaml::reads_fast::<AtomicFile>(text, &FILE_FIELDS));
-            let full = format!("{:?}", yaml::document::<AtomicFile>(text));
-            let selected = format!(
-                "{:?}",
-                yaml::document_selected::<AtomicFile>(text, &FILE_FIELDS)
-            );
-            assert_eq!(full, selected, "{}", input.name);
-        }
-        assert!(files > 300, "{files} files");
-        assert!(
-            fast * 10 >= files * 9,
-            "fast path for {fast} of {files} files"
+        let files = yaml::assert_fast_path_on_corpus::<AtomicFile>(
+            &dir,
+            super::super::Format::Atomic,
+            &FILE_FIELDS,
         );
+        assert!(files > 300, "{files} files");
     }
 }

@@ -91,6 +91,36 @@ pub(crate) fn reads_fast<T: DeserializeOwned>(text: &str, select: &'static Selec
     fast_path::<T>(text, select).is_some()
 }
 
+/// Reads every file of `dir` (as `format` selects them) both ways and asserts that the fast path
+/// gives what the full deserialiser gives and reads at least 90 % of the files itself; returns
+/// the number of files.
+#[cfg(test)]
+pub(crate) fn assert_fast_path_on_corpus<T: DeserializeOwned + fmt::Debug>(
+    dir: &std::path::Path,
+    format: crate::Format,
+    select: &'static Select,
+) -> usize {
+    use crate::input::{read_paths, text_of, Entry, Limits};
+    let entries = read_paths(&[dir.to_path_buf()], format, &Limits::default()).unwrap();
+    let (mut files, mut fast) = (0, 0);
+    for entry in entries {
+        let Entry::File(input) = entry else { continue };
+        let Ok(text) = text_of(&input.bytes) else {
+            continue;
+        };
+        files += 1;
+        fast += usize::from(reads_fast::<T>(text, select));
+        let full = format!("{:?}", documents::<T>(text));
+        let selected = format!("{:?}", documents_selected::<T>(text, select));
+        assert_eq!(full, selected, "{}", input.name);
+    }
+    assert!(
+        fast * 10 >= files * 9,
+        "fast path for {fast} of {files} files"
+    );
+    files
+}
+
 fn single<T>(mut docs: Vec<Option<T>>) -> Result<Option<T>, YamlFailure> {
     match docs.len() {
         0 => Ok(None),
