@@ -107,7 +107,8 @@ export function writeJson(dir, name, value) {
 export async function openLayer(page, base, key) {
   await page.goto(base + "/?layer=" + encodeURIComponent(key));
   try {
-    await page.waitForFunction(() => typeof window.navlayerPainted === "number", null, { timeout: 30000 });
+    // Painted, and every column built (a first draw builds those in view, the grid is busy until the rest is).
+    await page.waitForFunction(() => typeof window.navlayerPainted === "number" && document.getElementById("matrix")?.getAttribute("aria-busy") !== "true", null, { timeout: 30000 });
   } catch (e) {
     throw new Error("layer " + key + " was not drawn; status: " + (await page.textContent("#status")));
   }

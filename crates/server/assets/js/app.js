@@ -58,7 +58,7 @@ const matrix = new MatrixView($("matrix"), {
   onClick: (key, ev) => selection.click(key, { toggle: ev.ctrlKey || ev.metaKey, range: ev.shiftKey }),
   onToggle: (key, show) => { const d = current(); if (d) { d.setExpanded([key], show); redraw(); } },
   onContext: (key, x, y) => openMenu(key, x, y).catch(fail),
-  onHover: (cell, ev) => tooltip.show(cell, ev),
+  onHover: (cell, ev) => tooltip.hover(cell, ev),
 });
 const tooltip = new Tooltip($("tooltip"), releaseOf);
 const menu = new ContextMenu($("context-menu"));
@@ -103,22 +103,34 @@ attachKeyboard(matrix, selection, {
 function showCount() {
   const n = selection.techniqueCount();
   const cells = selection.keys.size;
-  $("selection-count").textContent = n + (n === 1 ? " technique" : " techniques") + " selected" +
-    (cells !== n ? " (" + cells + " cells)" : "");
+  const text = n + (n === 1 ? " technique" : " techniques") + " selected" + (cells !== n ? " (" + cells + " cells)" : "");
+  const e = $("selection-count");
+  if (e.textContent !== text) e.textContent = text;
 }
 
 let tabSig = "";
+/** @type {{doc: Doc|null, sig: string}} what the side panels were last drawn from */
+const side = { doc: null, sig: "" };
+
 /** Redraws what a change to the layer touched. */
 function redraw() {
   const d = current();
   if (!d) return;
   if (d.view.layout !== matrix.layout) matrix.setLayout(d.view.layout);
   matrix.render(d.view);
-  legend.draw();
-  controls.draw();
-  drawLayerLists(d);
+  // The panels only when what they show changed (an annotation edit leaves them as they are).
+  const l = d.layer;
+  const sideSig = JSON.stringify([l.gradient, l.legendItems, l.layout, l.sorting, l.hideDisabled, l.filters,
+    l.showTacticRowBackground, l.tacticRowBackground, l.metadata, l.links, d.view.platforms]);
+  if (side.doc !== d || side.sig !== sideSig) {
+    side.doc = d;
+    side.sig = sideSig;
+    legend.draw();
+    controls.draw();
+    drawLayerLists(d);
+  }
   editor.drawSwatches((d.layer.gradient && d.layer.gradient.colors) || []);
-  $("layer-title").textContent = d.layer.name;
+  if ($("layer-title").textContent !== d.layer.name) $("layer-title").textContent = d.layer.name;
   $("dirty").hidden = !d.dirty;
   /** @type {HTMLButtonElement} */ ($("undo")).disabled = !d.undoStack.length;
   /** @type {HTMLButtonElement} */ ($("redo")).disabled = !d.redoStack.length;
@@ -154,7 +166,7 @@ function show(d) {
   const query = "?layer=" + encodeURIComponent(d.key);
   if (location.search !== query) history.replaceState(null, "", query);
   // The side lists after the matrix has been painted.
-  requestAnimationFrame(() => setTimeout(() => { if (current() === d) refreshSide().catch(fail); }, 0));
+  matrix.afterPaint(() => { if (current() === d) refreshSide().catch(fail); });
   store.listReleases().then((rels) => {
     const mine = rels.filter((r) => r.domain === d.layer.domain).map((r) => r.release);
     if (mine.length && current() === d) upgrade.offer(d, mine[mine.length - 1]);
@@ -188,17 +200,24 @@ async function openLayer(key, revision, reload) {
   status("Opening " + key + "…");
   const resp = await fetchLayer(key, revision);
   const layer = await resp.json();
+  performance.mark("nl:layer");
   const rev = Number(resp.headers.get("X-Revision") || (resp.headers.get("ETag") || "").replace(/"/g, ""));
   const rel = await store.releaseFor(layer);
+  performance.mark("nl:release");
   const index = await matrixIndex(rel.domain, rel.release);
+  performance.mark("nl:matrix");
   rememberRelease(key, releasePath(rel.domain, rel.release) + "/matrix?descriptions=0");
-  tabs.add(new Doc(key, rev, layer, index, rel.release));
+  const doc = new Doc(key, rev, layer, index, rel.release);
+  performance.mark("nl:doc");
+  tabs.add(doc);
+  performance.mark("nl:drawn");
   status("Opened " + layer.name + " (revision " + rev + ", " + store.domainLabel(layer.domain) + " v" + rel.release + ")");
   // After the first paint: the search lists (the side bar follows `show`).
-  requestAnimationFrame(() => setTimeout(() => {
+  matrix.afterPaint(() => {
     window.navlayerPainted = performance.now();
+    window.navlayerPaintedColumns = matrix.columns.size;
     search.run();
-  }, 0));
+  });
 }
 
 /**
@@ -387,6 +406,7 @@ function wire() {
   store.fillGenerateReleases().catch(() => {});
 }
 
+performance.mark("nl:app");
 wire();
 {
   const want = new URLSearchParams(location.search).get("layer");

@@ -3,6 +3,7 @@
 // with in this browser (remembered per key); a wrong or missing guess costs nothing but the
 // usual sequential request. No imports, so it runs as soon as it arrives (`async` module).
 
+performance.mark("nl:boot");
 const HINTS = "navlayer-release-hints";
 
 /** @returns {Record<string, string>} layer key → release API path of its matrix */

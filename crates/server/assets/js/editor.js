@@ -23,6 +23,28 @@ function common(values) {
   return values.every((v) => JSON.stringify(v) === text) ? first : undefined;
 }
 
+// Field writes that change nothing are skipped: a click loads the editor, and an unchanged
+// write would still restyle the panel.
+
+/** Sets a field's value (and placeholder). @param {string} id @param {string} value @param {string} [placeholder] */
+function fill(id, value, placeholder) {
+  const e = input(id);
+  if (e.value !== value) e.value = value;
+  if (placeholder !== undefined && e.placeholder !== placeholder) e.placeholder = placeholder;
+}
+
+/** @param {string} id @param {string} value */
+function text(id, value) {
+  const e = $(id);
+  if (e.textContent !== value) e.textContent = value;
+}
+
+/** @param {string} id @param {boolean} on */
+function show(id, on) {
+  const e = $(id);
+  if (e.hidden === on) e.hidden = !on;
+}
+
 export class Editor {
   /**
    * @param {() => Doc|null} doc
@@ -93,27 +115,24 @@ export class Editor {
     const get = (/** @type {(n: any) => any} */ f) => common(notes.map((n) => (n ? f(n) : null)));
     const score = get((n) => n.score);
     const mixed = keys.length > 1;
-    input("ed-score").value = typeof score === "number" ? formatScore(score) : "";
-    input("ed-score").placeholder = score === undefined && mixed ? "(mixed)" : "";
+    fill("ed-score", typeof score === "number" ? formatScore(score) : "", score === undefined && mixed ? "(mixed)" : "");
     const color = get((n) => n.color || null);
-    input("ed-color").value = color || "";
-    input("ed-color").placeholder = color === undefined && mixed ? "(mixed)" : "#rrggbb";
+    fill("ed-color", color || "", color === undefined && mixed ? "(mixed)" : "#rrggbb");
     const cp = color ? normalise(color) : null;
-    if (cp) input("ed-picker").value = cp;
+    if (cp) fill("ed-picker", cp);
     const comment = get((n) => n.comment || null);
-    input("ed-comment").value = comment || "";
-    input("ed-comment").placeholder = comment === undefined && mixed ? "(mixed)" : "";
+    fill("ed-comment", comment || "", comment === undefined && mixed ? "(mixed)" : "");
     const enabled = get((n) => n.enabled !== false);
-    input("ed-enabled").value = enabled === undefined ? "" : String(enabled);
+    fill("ed-enabled", enabled === undefined ? "" : String(enabled));
     const meta = get((n) => n.metadata || []);
     const links = get((n) => n.links || []);
     this.metadata = structuredClone(meta || []);
     this.links = structuredClone(links || []);
-    $("ed-meta-mixed").hidden = meta !== undefined || keys.length < 2;
-    $("ed-links-mixed").hidden = links !== undefined || keys.length < 2;
-    $("ed-message").textContent = "";
-    $("ed-count").textContent = keys.length ? "" : "Select techniques to annotate them.";
-    this.drawLists();
+    show("ed-meta-mixed", meta === undefined && keys.length >= 2);
+    show("ed-links-mixed", links === undefined && keys.length >= 2);
+    text("ed-message", "");
+    text("ed-count", keys.length ? "" : "Select techniques to annotate them.");
+    if (this.metadata.length || this.links.length || $("ed-meta").firstChild || $("ed-links").firstChild) this.drawLists();
   }
 
   drawLists() {

@@ -1,7 +1,9 @@
 // The matrix on screen: an ARIA grid of tactic columns drawn from the client view. A redraw
 // compares each column with what is on screen and rebuilds only the columns whose cells moved,
 // patching single cells whose colour, score or marks changed; selection repaints touch only the
-// cells whose state changed.
+// cells whose state changed. A first draw builds the columns in view and paints them; the
+// others follow, a view's width of columns per frame (the grid is aria-busy meanwhile), and
+// any redraw before then builds them at once.
 
 import { el } from "./dom.js";
 
@@ -101,9 +103,17 @@ export class MatrixView {
     root.classList.add("side");
     /** @type {string|null} */
     this.focusKey = null;
+    /** columns not built yet (a first draw builds those in view) */
+    this.later = new Set();
+    /** @type {(() => void)[]} run in the task after the next frame */
+    this.afterFrame = [];
+    this.frameQueued = false;
     root.setAttribute("role", "grid");
     root.setAttribute("aria-multiselectable", "true");
     root.addEventListener("click", (ev) => this.clicked(ev));
+    // The press does not move focus: the click does (with the selection, in one frame),
+    // so the release is not queued behind a restyle of the focus change.
+    root.addEventListener("mousedown", (ev) => { if (ev.button === 0 && this.cellOf(ev.target)) ev.preventDefault(); });
     root.addEventListener("contextmenu", (ev) => {
       const c = this.cellOf(ev.target);
       if (!c) return;
@@ -140,24 +150,29 @@ export class MatrixView {
       if (cell) this.hooks.onToggle(key, !cell.expanded);
       return;
     }
-    this.setFocus(key, false);
+    this.setFocus(key, "click");
     this.hooks.onClick(key, ev);
   }
 
   /**
    * Draws the view: everything the first time, then only the columns and cells that changed.
-   * @param {View} view
+   * A first draw (and `partial`, the passes after it) builds a view's width of new columns.
+   * @param {View} view @param {boolean} [partial]
    */
-  render(view) {
+  render(view, partial) {
     const first = !this.view;
     this.view = view;
     const seen = new Set();
     /** @type {HTMLElement[]} */
     const order = [];
+    let room = first || partial ? this.roomInView() : Infinity;
+    this.later.clear();
     for (const col of view.columns) {
       seen.add(col.shortname);
       const sig = this.columnSig(col, view);
       const old = this.columns.get(col.shortname);
+      if (!old && room <= 0) { this.later.add(col.shortname); continue; }
+      if (!old) room -= this.columnWidth(col);
       if (old && old.sig === sig) {
         this.reorder(col, old.el);
         col.cells.forEach((c, i) => {
@@ -202,6 +217,51 @@ export class MatrixView {
       const firstCell = this.drawnColumns()[0]?.[0];
       if (firstCell) this.setFocus(firstCell, false);
     }
+    this.buildLater();
+  }
+
+  /** Width in px the matrix shows without scrolling (what a first draw builds). */
+  roomInView() {
+    const wrap = this.root.parentElement;
+    return wrap ? wrap.clientWidth : window.innerWidth;
+  }
+
+  /**
+   * A column's width as the style sheet lays it out (parent cells, and beside them in the side
+   * layout the sub-techniques shown; the gap between columns), to fill the view on first draw.
+   * @param {Column} col
+   */
+  columnWidth(col) {
+    if (this.layout === "mini") return 95;
+    const subsShown = col.cells.some((c) => c.sub && c.expanded);
+    return 3 + (!subsShown ? 128 : this.layout === "side" ? 255 : 135);
+  }
+
+  /** Queues the building of the columns left out, after the frame that paints the others. */
+  buildLater() {
+    const busy = this.later.size > 0;
+    if (busy !== (this.root.getAttribute("aria-busy") === "true")) this.root.setAttribute("aria-busy", busy ? "true" : "false");
+    if (busy) this.queueFrameTask();
+  }
+
+  /**
+   * Runs `f` in the task after the next frame has been painted, before the columns left out
+   * are built (so that `f` sees the first paint).
+   * @param {() => void} f
+   */
+  afterPaint(f) {
+    this.afterFrame.push(f);
+    this.queueFrameTask();
+  }
+
+  queueFrameTask() {
+    if (this.frameQueued) return;
+    this.frameQueued = true;
+    requestAnimationFrame(() => setTimeout(() => {
+      this.frameQueued = false;
+      for (const f of this.afterFrame.splice(0)) f();
+      if (this.later.size && this.view) this.render(this.view, true);
+    }, 0));
   }
 
   /**
@@ -222,6 +282,7 @@ export class MatrixView {
 
   /** Forces a full rebuild (layout change). */
   reset() {
+    this.later.clear();
     this.root.replaceChildren();
     this.columns.clear();
     this.cells.clear();
@@ -429,15 +490,20 @@ export class MatrixView {
     return out;
   }
 
-  /** Moves the roving tab stop (and focus, when `focus`). @param {string} key @param {boolean} focus */
+  /**
+   * Moves the roving tab stop; `true` also focuses the cell and scrolls it into view,
+   * `"click"` focuses the cell that was clicked (in view already).
+   * @param {string} key @param {boolean|"click"} focus
+   */
   setFocus(key, focus) {
     const e = this.cells.get(key);
     if (!e) return;
     const old = this.focusKey ? this.cells.get(this.focusKey) : null;
     if (old && old !== e) old.tabIndex = -1;
-    e.tabIndex = 0;
+    if (e.tabIndex !== 0) e.tabIndex = 0;
     this.focusKey = key;
-    if (focus) { e.focus(); e.scrollIntoView({ block: "nearest", inline: "nearest" }); }
+    if (focus === "click") e.focus({ preventScroll: true });
+    else if (focus) { e.focus(); e.scrollIntoView({ block: "nearest", inline: "nearest" }); }
   }
 }
 

@@ -1,11 +1,15 @@
 // The cell tooltip: technique, tactic, score, aggregate, comment, metadata and the ATT&CK
-// description, all as text, citations removed.
+// description, all as text, citations removed. It opens once the pointer rests on a cell
+// (REST_MS), so that moving across the matrix or clicking costs no tooltip work.
 
 import { cached, releasePath } from "./api.js";
 import { stripCitations } from "./dom.js";
 import { formatScore } from "./matrix.js";
 
 /** @typedef {import("./view.js").Cell} Cell */
+
+/** How long the pointer rests on a cell before its tooltip opens, in ms. */
+const REST_MS = 150;
 
 export class Tooltip {
   /** @param {HTMLElement} box @param {() => {domain: string, release: string}|null} release */
@@ -16,9 +20,23 @@ export class Tooltip {
     this.cell = null;
     /** @type {Map<string, string>} */
     this.descriptions = new Map();
+    /** @type {ReturnType<typeof setTimeout>|undefined} */
+    this.timer = undefined;
   }
 
-  /** @param {Cell|null} cell @param {MouseEvent} [ev] */
+  /**
+   * The pointer entered a cell (or left the cells, `null`): the tooltip opens after it rests.
+   * @param {Cell|null} cell @param {MouseEvent} [ev]
+   */
+  hover(cell, ev) {
+    clearTimeout(this.timer);
+    if (!cell) { if (!this.box.hidden) this.hide(); return; }
+    if (this.cell && this.cell.key !== cell.key && !this.box.hidden) this.hide();
+    const at = ev ? { clientX: ev.clientX, clientY: ev.clientY } : undefined;
+    this.timer = setTimeout(() => this.show(cell, at), REST_MS);
+  }
+
+  /** Opens the tooltip of a cell now. @param {Cell|null} cell @param {{clientX: number, clientY: number}} [ev] */
   show(cell, ev) {
     if (!cell) { this.hide(); return; }
     this.cell = cell;
