@@ -55,6 +55,7 @@ export const tests = [
       await page.getByLabel("Select techniques across tactics").uncheck();
       const col = await drawn(page, "persistence");
       await page.locator(`[data-key="${col[0]}"]`).click();
+      assert.equal(await page.evaluate(() => document.activeElement.dataset.key), col[0], "a click focuses the cell (the press does not: the click does)");
       await page.keyboard.press("Escape");
       assert.deepEqual(await selectedKeys(page), []);
       await page.keyboard.press("ArrowDown");

@@ -90,9 +90,11 @@ export const tests = [
       await page.keyboard.press("-");
       assert.equal(await expanded(), "false", "- collapses");
       assert.equal(await page.locator('[data-key="T1059.001|execution"]:visible').count(), 0, "collapsed: not drawn");
+      assert.equal(await page.getByRole("gridcell", { name: /^T1059\.001 / }).count(), 0, "collapsed: out of the accessibility tree");
       await page.keyboard.press("+");
       assert.equal(await expanded(), "true", "+ expands");
       assert.equal(await page.locator('[data-key="T1059.001|execution"]:visible').count(), 1);
+      assert.equal(await page.getByRole("gridcell", { name: /^T1059\.001 / }).count(), 1, "expanded: back in the accessibility tree");
       await done();
     },
   },
