@@ -499,11 +499,13 @@ export class MatrixView {
     const e = this.cells.get(key);
     if (!e) return;
     const old = this.focusKey ? this.cells.get(this.focusKey) : null;
+    this.focusKey = key;
+    // Focus before the tab stop moves: focus() brings style and layout up to date, which
+    // costs nothing while nothing has been written yet.
+    if (focus === "click") e.focus({ preventScroll: true });
     if (old && old !== e) old.tabIndex = -1;
     if (e.tabIndex !== 0) e.tabIndex = 0;
-    this.focusKey = key;
-    if (focus === "click") e.focus({ preventScroll: true });
-    else if (focus) { e.focus(); e.scrollIntoView({ block: "nearest", inline: "nearest" }); }
+    if (focus === true) { e.focus(); e.scrollIntoView({ block: "nearest", inline: "nearest" }); }
   }
 }
 
