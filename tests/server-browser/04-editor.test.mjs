@@ -15,6 +15,7 @@ export const tests = [
       await openLayer(page, base, "ed-basic");
       const a = cell(page, "T1566", "initial-access"), b = cell(page, "T1190", "initial-access");
       await a.click();
+      assert.equal(await page.getByLabel("Enabled", { exact: true }).inputValue(), "true", "a cell the layer does not annotate shows as enabled");
       await b.click({ modifiers: ["Control"] });
       await page.getByLabel("Score", { exact: true }).fill("7");
       await page.getByRole("button", { name: "Apply", exact: true }).click();
@@ -41,6 +42,7 @@ export const tests = [
       await page.getByLabel("Enabled", { exact: true }).selectOption("false");
       await page.getByRole("button", { name: "Apply", exact: true }).click();
       assert.ok(await a.evaluate((e) => e.classList.contains("disabled")));
+      assert.equal(await page.getByLabel("Enabled", { exact: true }).inputValue(), "false", "the editor shows the selection disabled");
       assert.equal(await bg(a), "rgb(255, 255, 255)", "a disabled technique loses its colour");
       await page.getByRole("button", { name: "Clear annotations", exact: true }).click();
       assert.equal(await a.locator(".score").textContent(), "");

@@ -122,7 +122,8 @@ export class Editor {
     if (cp) fill("ed-picker", cp);
     const comment = get((n) => n.comment || null);
     fill("ed-comment", comment || "", comment === undefined && mixed ? "(mixed)" : "");
-    const enabled = get((n) => n.enabled !== false);
+    // A cell the layer does not annotate is enabled.
+    const enabled = common(notes.map((n) => (n ? n.enabled !== false : true)));
     fill("ed-enabled", enabled === undefined ? "" : String(enabled));
     const meta = get((n) => n.metadata || []);
     const links = get((n) => n.links || []);
