@@ -2,7 +2,7 @@
 // layers (one tab each) and their releases' matrices; the server loads, saves and computes.
 
 import { json, request, layerPath, releasePath, cached, token, setToken } from "./api.js";
-import { $, input } from "./dom.js";
+import { $, input, writeText } from "./dom.js";
 import { Doc } from "./doc.js";
 import { indexMatrix } from "./view.js";
 import { MatrixView } from "./matrix.js";
@@ -103,9 +103,7 @@ attachKeyboard(matrix, selection, {
 function showCount() {
   const n = selection.techniqueCount();
   const cells = selection.keys.size;
-  const text = n + (n === 1 ? " technique" : " techniques") + " selected" + (cells !== n ? " (" + cells + " cells)" : "");
-  const e = $("selection-count");
-  if (e.textContent !== text) e.textContent = text;
+  writeText("selection-count", n + (n === 1 ? " technique" : " techniques") + " selected" + (cells !== n ? " (" + cells + " cells)" : ""));
 }
 
 let tabSig = "";
@@ -130,7 +128,7 @@ function redraw() {
     drawLayerLists(d);
   }
   editor.drawSwatches((d.layer.gradient && d.layer.gradient.colors) || []);
-  if ($("layer-title").textContent !== d.layer.name) $("layer-title").textContent = d.layer.name;
+  writeText("layer-title", d.layer.name);
   $("dirty").hidden = !d.dirty;
   /** @type {HTMLButtonElement} */ ($("undo")).disabled = !d.undoStack.length;
   /** @type {HTMLButtonElement} */ ($("redo")).disabled = !d.redoStack.length;

@@ -22,6 +22,16 @@ export function input(id) {
 }
 
 /**
+ * Sets the text of the element with this id, unless it has that text already (an unchanged
+ * write would still cost a restyle and layout).
+ * @param {string} id @param {string} text
+ */
+export function writeText(id, text) {
+  const e = $(id);
+  if (e.textContent !== text) e.textContent = text;
+}
+
+/**
  * Creates an element. `attrs`: `class`, `text`, `dataset`, `on<event>` handlers, other
  * attributes; strings among `children` become text nodes.
  * @param {string} tag

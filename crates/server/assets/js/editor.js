@@ -2,7 +2,7 @@
 // the gradient's colours and a free picker), comment, enabled, metadata and links, clear.
 // Only the fields the user touched are applied; a touched field left empty removes the value.
 
-import { $, el, input } from "./dom.js";
+import { $, el, input, writeText } from "./dom.js";
 import { PRESETS, normalise, parse, hex } from "./colour.js";
 import { formatScore } from "./matrix.js";
 
@@ -31,12 +31,6 @@ function fill(id, value, placeholder) {
   const e = input(id);
   if (e.value !== value) e.value = value;
   if (placeholder !== undefined && e.placeholder !== placeholder) e.placeholder = placeholder;
-}
-
-/** @param {string} id @param {string} value */
-function text(id, value) {
-  const e = $(id);
-  if (e.textContent !== value) e.textContent = value;
 }
 
 /** @param {string} id @param {boolean} on */
@@ -131,8 +125,8 @@ export class Editor {
     this.links = structuredClone(links || []);
     show("ed-meta-mixed", meta === undefined && keys.length >= 2);
     show("ed-links-mixed", links === undefined && keys.length >= 2);
-    text("ed-message", "");
-    text("ed-count", keys.length ? "" : "Select techniques to annotate them.");
+    writeText("ed-message", "");
+    writeText("ed-count", keys.length ? "" : "Select techniques to annotate them.");
     if (this.metadata.length || this.links.length || $("ed-meta").firstChild || $("ed-links").firstChild) this.drawLists();
   }
 
