@@ -1,7 +1,7 @@
 // The annotation editor: score, colour (presets, picker, invalid colours refused), comment,
 // enabled, metadata and links saved through the API, the shared-values rule, clear, undo/redo.
 import assert from "node:assert/strict";
-import { newPage, openLayer, cell, layer } from "./lib/harness.mjs";
+import { newPage, openLayer, cell, layer, settled } from "./lib/harness.mjs";
 
 const bg = (loc) => loc.evaluate((e) => getComputedStyle(e).backgroundColor);
 const rgb = (hex) => "rgb(" + [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)).join(", ") + ")";
@@ -15,6 +15,7 @@ export const tests = [
       await openLayer(page, base, "ed-basic");
       const a = cell(page, "T1566", "initial-access"), b = cell(page, "T1190", "initial-access");
       await a.click();
+      await settled(page);
       assert.equal(await page.getByLabel("Enabled", { exact: true }).inputValue(), "true", "a cell the layer does not annotate shows as enabled");
       await b.click({ modifiers: ["Control"] });
       await page.getByLabel("Score", { exact: true }).fill("7");
@@ -42,6 +43,7 @@ export const tests = [
       await page.getByLabel("Enabled", { exact: true }).selectOption("false");
       await page.getByRole("button", { name: "Apply", exact: true }).click();
       assert.ok(await a.evaluate((e) => e.classList.contains("disabled")));
+      await settled(page);
       assert.equal(await page.getByLabel("Enabled", { exact: true }).inputValue(), "false", "the editor shows the selection disabled");
       assert.equal(await bg(a), "rgb(255, 255, 255)", "a disabled technique loses its colour");
       await page.getByRole("button", { name: "Clear annotations", exact: true }).click();
@@ -62,9 +64,11 @@ export const tests = [
       await openLayer(page, base, "ed-meta");
       await cell(page, "T1059", "execution").click();
       await cell(page, "T1106", "execution").click({ modifiers: ["Control"] });
+      await settled(page);
       assert.equal(await page.getByLabel("Metadata name 1").inputValue(), "owner", "shared metadata is shown for editing");
       assert.equal(await page.getByLabel("Metadata value 1").inputValue(), "blue team");
       await cell(page, "T1204", "execution").click({ modifiers: ["Control"] });
+      await settled(page);
       assert.equal(await page.locator("#ed-meta-mixed").isVisible(), true, "differing metadata is announced");
       assert.equal(await page.getByLabel("Metadata name 1").count(), 0);
       await cell(page, "T1204", "execution").click({ modifiers: ["Control"] });

@@ -136,3 +136,11 @@ export function median(xs) {
 export function layer(name, techniques = [], extra = {}) {
   return { name, versions: { attack: "18", navigator: "5.1.0", layer: "4.5" }, domain: "enterprise-attack", techniques, ...extra };
 }
+
+/**
+ * Waits until the page has drawn the next frame and run the tasks queued for after it (the
+ * editor fills its fields a frame after the selection changed).
+ */
+export function settled(page) {
+  return page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(() => r(undefined), 0))));
+}

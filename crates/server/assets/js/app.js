@@ -51,7 +51,7 @@ const releaseOf = () => { const d = current(); return d ? { domain: d.layer.doma
 const selection = new Selection(current, (changed) => {
   matrix.paintSelection(changed);
   showCount();
-  editor.load();
+  editor.later();
 });
 const matrix = new MatrixView($("matrix"), {
   isSelected: (k) => selection.has(k),

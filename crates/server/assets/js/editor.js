@@ -59,6 +59,12 @@ export class Editor {
     this.links = [];
     /** the colours the swatches show */
     this.swatches = "";
+    /** a load is scheduled for after the next frame (see `later`) */
+    this.pending = false;
+    // The next press of a key or button anywhere, any edit (typed, pasted, dictated) and focus
+    // entering the editor find it filled from the current selection.
+    for (const type of ["pointerdown", "keydown", "beforeinput"]) document.addEventListener(type, () => this.flush(), { capture: true });
+    $("editor-panel").addEventListener("focusin", () => this.flush(), { capture: true });
     for (const id of ["ed-score", "ed-color", "ed-comment", "ed-enabled"]) {
       const e = input(id);
       e.addEventListener("input", () => this.touch(id));
@@ -93,14 +99,30 @@ export class Editor {
     box.replaceChildren();
     for (const c of new Set(colours)) {
       const b = el("button", { type: "button", class: "swatch", title: c, "aria-label": "Colour " + c,
-        onclick: () => { input("ed-color").value = /** @type {string} */ (c); this.touch("ed-color"); this.apply(); } });
+        onclick: () => { this.flush(); input("ed-color").value = /** @type {string} */ (c); this.touch("ed-color"); this.apply(); } });
       b.style.background = /** @type {string} */ (c);
       box.append(b);
     }
   }
 
+  /**
+   * Fills the fields after the next frame: a click's frame then paints the selection alone,
+   * and the editor follows a frame later. Any use of the editor fills it first (`flush`).
+   */
+  later() {
+    if (this.pending) return;
+    this.pending = true;
+    requestAnimationFrame(() => setTimeout(() => this.flush(), 0));
+  }
+
+  /** Fills the fields now if a load is scheduled. */
+  flush() {
+    if (this.pending) this.load();
+  }
+
   /** Fills the fields from the selection (shared values shown, differing ones blank). */
   load() {
+    this.pending = false;
     const d = this.doc();
     const keys = [...this.selected()];
     this.touched.clear();
@@ -166,6 +188,7 @@ export class Editor {
 
   /** Applies the touched fields to the selection. */
   apply() {
+    this.flush();
     if (!this.selected().size) return this.refuse("Select techniques first: click, Ctrl+click, Shift+click or search.");
     /** @type {Patch} */
     const patch = {};
@@ -198,6 +221,6 @@ export class Editor {
     }
     if (!Object.keys(patch).length) return this.refuse("Nothing changed: type a score, colour or comment first.");
     this.applyPatch(patch, "annotate " + Object.keys(patch).join(", "));
-    this.load();
+    this.later();
   }
 }
