@@ -1,8 +1,10 @@
 // A/B of the benchmark click (09-bench's measurement) between the assets the binary serves and
 // the ones on disk (crates/server/assets, served through page.route), or CSS added to either:
-//   NAVLAYER_BIN=... NAVLAYER_DATA=... node tools/clickab.mjs ROUNDS VARIANT...
+//   NAVLAYER_BIN=... NAVLAYER_DATA=... [MODE=apply] node tools/clickab.mjs ROUNDS VARIANT...
 // VARIANT: "served", "disk", or either followed by ":" and CSS. Each round opens a fresh page per
 // variant, deselects, then clicks 5 cells in view (another column each), as the bench does.
+// MODE=apply: Escape, Ctrl+A, then Apply of a new score, 4 times a round ("first" is Ctrl+A,
+// "rest" the Apply after the first, whose cells had no score yet).
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { startServer, launchBrowser, api as apiOf, newPage, openLayer, layer, median } from "../lib/harness.mjs";
@@ -43,7 +45,23 @@ try {
         for (let row = 1; out.length < 5; row++) for (const col of cols) if (col[row] && out.length < 5) { const b = col[row].getBoundingClientRect(); out.push([b.left + 20, b.top + 8]); }
         return out;
       });
-      for (let k = 0; k < 3; k++) {
+      if (process.env.MODE === "apply") {
+        for (let i = 0; i < 4; i++) {
+          await page.locator("#matrix [role=gridcell]").first().focus();
+          await page.keyboard.press("Escape");
+          await page.evaluate(() => new Promise((res) => requestIdleCallback(() => res(undefined), { timeout: 1000 })));
+          await armNext(page, "keydown", "a");
+          await page.keyboard.press("Control+a");
+          first[v].push(await measured(page));
+          await page.getByLabel("Score", { exact: true }).fill(String(15 + i * 10));
+          await page.evaluate(() => new Promise((res) => requestIdleCallback(() => res(undefined), { timeout: 1000 })));
+          await armNext(page, "click");
+          await page.getByRole("button", { name: "Apply", exact: true }).click();
+          const ms = await measured(page);
+          if (i) rest[v].push(ms);
+        }
+      }
+      for (let k = 0; k < (process.env.MODE === "apply" ? 0 : 3); k++) {
         await page.keyboard.press("Escape");
         await page.evaluate(() => new Promise((res) => requestIdleCallback(() => res(undefined), { timeout: 1000 })));
         for (let i = 0; i < targets.length; i++) {

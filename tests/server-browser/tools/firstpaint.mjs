@@ -16,9 +16,10 @@ try {
     const events = [];
     if (trace) {
       cdp.on("Tracing.dataCollected", (d) => events.push(...d.value));
-      await cdp.send("Tracing.start", { categories: "devtools.timeline,disabled-by-default-devtools.timeline,v8.execute", transferMode: "ReportEvents" });
+      await cdp.send("Tracing.start", { categories: "devtools.timeline,disabled-by-default-devtools.timeline,v8.execute,blink.user_timing,loading,navigation" + (process.env.INVAL ? ",disabled-by-default-devtools.timeline.invalidationTracking" : ""), transferMode: "ReportEvents" });
     }
-    await openLayer(page, server.base, "fp");
+    if (process.env.RELOAD) { await page.reload(); await page.waitForFunction(() => typeof window.navlayerPainted === "number"); }
+    else await openLayer(page, server.base, "fp");
     const r = await page.evaluate(() => {
       const nav = performance.getEntriesByType("navigation")[0];
       const res = performance.getEntriesByType("resource").map((e) => [e.name.replace(location.origin, "").replace(/\/assets\/v\/[^/]+/, ""), Math.round(e.startTime), Math.round(e.responseEnd)]);
@@ -35,10 +36,20 @@ try {
       cdp.removeAllListeners("Tracing.dataCollected");
       const main = events.find((e) => e.name === "thread_name" && e.args?.name === "CrRendererMain" && events.some((x) => x.pid === e.pid && x.name === "ParseHTML"));
       const nav = events.find((e) => e.name === "navigationStart" || e.name === "NavigationTiming") ;
+      if (process.env.INVAL) {
+        const navs = events.filter((e) => e.name === "navigationStart").map((e) => e.ts);
+        const n0 = navs.length ? Math.max(...navs) : 0;
+        const inv = events.filter((e) => /Invalidation|ScheduleStyle/.test(e.name) && e.ts > n0 - 30000 && e.ts < n0 + 40000);
+        const counts = new Map();
+        for (const e of inv) { const d = e.args?.data || {}; const k = e.name + " " + (d.reason || d.changedAttribute || d.changedPseudo || d.changedClass || d.invalidationSet?.[0]?.selectors?.join?.(",") || "") + " " + (d.nodeName || ""); counts.set(k, (counts.get(k) || 0) + 1); }
+        for (const [k, v] of [...counts].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log("   inval", v, k);
+      }
       const onMain = events.filter((e) => main && e.pid === main.pid && e.tid === main.tid && e.ph === "X" && e.dur > (process.env.MIN_US ? +process.env.MIN_US : 2000));
-      const t0 = Math.min(...onMain.map((e) => e.ts));
+      // Times from the new document's navigationStart (else from the first event shown).
+      const navStarts = events.filter((e) => e.name === "navigationStart").map((e) => e.ts);
+      const t0 = navStarts.length ? Math.max(...navStarts) : Math.min(...onMain.map((e) => e.ts));
       for (const e of onMain.filter((e) => process.env.ALL || ["RunTask"].includes(e.name) === false).sort((a, b) => a.ts - b.ts).slice(0, +(process.env.LIMIT || 60)))
-        console.log("     ", ((e.ts - t0) / 1000).toFixed(1).padStart(7), (e.dur / 1000).toFixed(1).padStart(6), e.name, e.args?.data?.url ? e.args.data.url.split("/").pop() : "", e.args?.data?.functionName || "");
+        console.log("     ", ((e.ts - t0) / 1000).toFixed(1).padStart(7), (e.dur / 1000).toFixed(1).padStart(6), e.name, e.args?.data?.url ? e.args.data.url.split("/").pop() : "", e.args?.data?.functionName || "", process.env.ARGS ? JSON.stringify(e.args?.beginData || e.args?.data || {}).slice(0, 200) : "");
     }
   }
   await cdp.detach();

@@ -105,6 +105,8 @@ export class MatrixView {
     this.focusKey = null;
     /** columns not built yet (a first draw builds those in view) */
     this.later = new Set();
+    /** @type {Map<string, string>} parents (key → tactic) whose sub-techniques, shown below the view, are not built yet */
+    this.laterSubs = new Map();
     /** @type {(() => void)[]} run in the task after the next frame */
     this.afterFrame = [];
     this.frameQueued = false;
@@ -165,7 +167,9 @@ export class MatrixView {
     const seen = new Set();
     /** @type {HTMLElement[]} */
     const order = [];
-    let room = first || partial ? this.roomInView() : Infinity;
+    const room0 = first || partial ? this.roomInView() : null;
+    let room = room0 ? room0.width : Infinity;
+    this.buildSubsLeft(view);
     this.later.clear();
     for (const col of view.columns) {
       seen.add(col.shortname);
@@ -181,7 +185,7 @@ export class MatrixView {
         });
         order.push(old.el);
       } else {
-        const e = this.buildColumn(col, view);
+        const e = this.buildColumn(col, view, room0 ? room0.height : Infinity);
         this.columns.set(col.shortname, { sig, el: e });
         if (old) old.el.replaceWith(e);
         order.push(e);
@@ -220,10 +224,35 @@ export class MatrixView {
     this.buildLater();
   }
 
-  /** Width in px the matrix shows without scrolling (what a first draw builds). */
+  /** Size in px the matrix shows without scrolling (what a first draw builds). */
   roomInView() {
     const wrap = this.root.parentElement;
-    return wrap ? wrap.clientWidth : window.innerWidth;
+    return wrap ? { width: wrap.clientWidth, height: wrap.clientHeight } : { width: window.innerWidth, height: window.innerHeight };
+  }
+
+  /** Builds the sub-techniques a first draw left out below the view. @param {View} view */
+  buildSubsLeft(view) {
+    if (!this.laterSubs.size) return;
+    const columns = new Map(view.columns.map((col) => [col.shortname, col.cells]));
+    for (const [key, tactic] of this.laterSubs) {
+      const g = this.groups.get(key);
+      const cells = columns.get(tactic);
+      const i = cells ? cells.findIndex((c) => c.key === key) : -1;
+      if (g && cells && i >= 0 && g.shown && !g.built && g.subs.isConnected) this.buildSubs(g, cells, i, view);
+    }
+    this.laterSubs.clear();
+  }
+
+  /**
+   * Builds the sub-technique cells of the parent at `i` into its group.
+   * @param {{subs: HTMLElement, built: boolean}} g @param {Cell[]} cells @param {number} i @param {View} view
+   */
+  buildSubs(g, cells, i, view) {
+    /** @type {HTMLElement[]} */
+    const built = [];
+    for (let j = i + 1; j < cells.length && cells[j].sub; j++) built.push(this.buildCell(cells[j], view, 0));
+    g.subs.append(...built);
+    g.built = true;
   }
 
   /**
@@ -239,7 +268,7 @@ export class MatrixView {
 
   /** Queues the building of the columns left out, after the frame that paints the others. */
   buildLater() {
-    const busy = this.later.size > 0;
+    const busy = this.later.size > 0 || this.laterSubs.size > 0;
     if (busy !== (this.root.getAttribute("aria-busy") === "true")) this.root.setAttribute("aria-busy", busy ? "true" : "false");
     if (busy) this.queueFrameTask();
   }
@@ -260,7 +289,7 @@ export class MatrixView {
     requestAnimationFrame(() => setTimeout(() => {
       this.frameQueued = false;
       for (const f of this.afterFrame.splice(0)) f();
-      if (this.later.size && this.view) this.render(this.view, true);
+      if ((this.later.size || this.laterSubs.size) && this.view) this.render(this.view, true);
     }, 0));
   }
 
@@ -283,6 +312,7 @@ export class MatrixView {
   /** Forces a full rebuild (layout change). */
   reset() {
     this.later.clear();
+    this.laterSubs.clear();
     this.root.replaceChildren();
     this.columns.clear();
     this.cells.clear();
@@ -337,8 +367,12 @@ export class MatrixView {
     }
   }
 
-  /** @param {Column} col @param {View} view */
-  buildColumn(col, view) {
+  /**
+   * Builds a column. Below `height` px (a first draw: the view's height) the sub-techniques
+   * shown are left for the next frame (`laterSubs`), estimated at 30 px a cell.
+   * @param {Column} col @param {View} view @param {number} height
+   */
+  buildColumn(col, view, height) {
     const head = el("div", { class: "tactic-head", role: "columnheader", dataset: { tactic: col.shortname } },
       el("span", { class: "tactic-name", text: col.name }),
       el("span", { class: "count", text: col.techniqueCount + " techniques" }));
@@ -350,6 +384,7 @@ export class MatrixView {
     const mini = this.layout === "mini";
     /** @type {HTMLElement|null} */
     let subs = null;
+    let top = 48;
     for (let i = 0; i < col.cells.length; i++) {
       const c = col.cells[i];
       if (!c.sub) {
@@ -358,12 +393,18 @@ export class MatrixView {
         const shown = c.expanded || mini;
         const group = el("div", { class: "group" + (shown ? " expanded" : ""), role: "none" }, cell);
         subs = null;
+        let rows = 1;
         if (c.subCount) {
+          const now = shown && (mini || top < height);
           subs = el("div", { class: "subs", role: "none" });
           if (!shown) subs.hidden = true;
           group.append(subs);
-          this.groups.set(c.key, { group, subs, built: shown, shown });
+          this.groups.set(c.key, { group, subs, built: now, shown });
+          if (shown && !now) this.laterSubs.set(c.key, col.shortname);
+          if (!now) subs = null;
+          if (shown) rows = this.layout === "flat" ? 1 + c.subCount : Math.max(1, c.subCount);
         }
+        top += rows * 30;
         column.append(group);
       } else if (subs && (c.expanded || mini)) {
         subs.append(this.buildCell(c, view, 0));
@@ -383,11 +424,8 @@ export class MatrixView {
     const shown = c.expanded || this.layout === "mini";
     if (!g || g.shown === shown) return;
     if (shown && !g.built) {
-      /** @type {HTMLElement[]} */
-      const built = [];
-      for (let j = i + 1; j < cells.length && cells[j].sub; j++) built.push(this.buildCell(cells[j], view, 0));
-      g.subs.append(...built);
-      g.built = true;
+      this.buildSubs(g, cells, i, view);
+      this.laterSubs.delete(c.key);
     }
     g.shown = shown;
     g.subs.hidden = !shown;
