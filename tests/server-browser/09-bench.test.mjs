@@ -8,24 +8,6 @@ import { armNext, measured, heapAfterGc } from "./lib/timing.mjs";
 
 const N = 5;
 
-/**
- * Opens a page and waits, in the page, for the painted and fully built matrix. Unlike
- * `openLayer` (`waitForFunction`), nothing of Playwright's runs in the page during the load:
- * its selector engine script took ~22 ms of the main thread in the middle of the measured load.
- */
-async function loadQuietly(page, url) {
-  await page.goto(url, { waitUntil: "commit" });
-  await page.evaluate(() => new Promise((resolve, reject) => {
-    const until = performance.now() + 30000;
-    const tick = () => {
-      if (typeof window.navlayerPainted === "number" && document.getElementById("matrix")?.getAttribute("aria-busy") !== "true") resolve(undefined);
-      else if (performance.now() > until) reject(new Error("the matrix was not drawn: " + document.getElementById("status")?.textContent));
-      else setTimeout(tick, 20);
-    };
-    tick();
-  }));
-}
-
 export const tests = [
   {
     name: "benchmarks: click, Ctrl+A + Apply, expand all, first paint, heap after 1,000 clicks, search answers",
@@ -114,7 +96,7 @@ export const tests = [
       const load = [];
       for (let i = 0; i < N; i++) {
         await page.evaluate(() => new Promise((r) => requestIdleCallback(() => r(undefined), { timeout: 2000 })));
-        await loadQuietly(page, base + "/?layer=bench");
+        await openLayer(page, base, "bench");
         const [ms, built, total, filled] = await page.evaluate(() => {
           const cols = [...document.querySelectorAll("#matrix .tactic")];
           const n = window.navlayerPaintedColumns || 0;

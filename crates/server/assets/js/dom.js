@@ -22,6 +22,14 @@ export function input(id) {
 }
 
 /**
+ * Runs `f` in the task after the next frame (once the frame has been painted).
+ * @param {() => void} f
+ */
+export function afterNextFrame(f) {
+  requestAnimationFrame(() => setTimeout(f, 0));
+}
+
+/**
  * Sets the text of the element with this id, unless it has that text already (an unchanged
  * write would still cost a restyle and layout).
  * @param {string} id @param {string} text

@@ -2,7 +2,7 @@
 // the gradient's colours and a free picker), comment, enabled, metadata and links, clear.
 // Only the fields the user touched are applied; a touched field left empty removes the value.
 
-import { $, el, input, writeText } from "./dom.js";
+import { $, el, input, writeText, afterNextFrame } from "./dom.js";
 import { PRESETS, normalise, parse, hex } from "./colour.js";
 import { formatScore } from "./matrix.js";
 
@@ -112,7 +112,7 @@ export class Editor {
   later() {
     if (this.pending) return;
     this.pending = true;
-    requestAnimationFrame(() => setTimeout(() => this.flush(), 0));
+    afterNextFrame(() => this.flush());
   }
 
   /** Fills the fields now if a load is scheduled. */

@@ -5,7 +5,7 @@
 // others follow, a view's width of columns per frame (the grid is aria-busy meanwhile), and
 // any redraw before then builds them at once.
 
-import { el } from "./dom.js";
+import { el, afterNextFrame } from "./dom.js";
 
 /** @typedef {import("./view.js").View} View */
 /** @typedef {import("./view.js").Cell} Cell */
@@ -286,11 +286,11 @@ export class MatrixView {
   queueFrameTask() {
     if (this.frameQueued) return;
     this.frameQueued = true;
-    requestAnimationFrame(() => setTimeout(() => {
+    afterNextFrame(() => {
       this.frameQueued = false;
       for (const f of this.afterFrame.splice(0)) f();
       if ((this.later.size || this.laterSubs.size) && this.view) this.render(this.view, true);
-    }, 0));
+    });
   }
 
   /**
